@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+from accord.api.api import api
+
+urlpatterns = [
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("", include("accord.web.urls")),
+    path("", include("accord.workspaces.urls")),
+    path("w/<slug:ws>/", include("accord.org.urls")),
+    path("w/<slug:ws>/settings/tokens/", include("accord.api.urls")),
+]

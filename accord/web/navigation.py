@@ -1,0 +1,33 @@
+"""The main navigation. Each product area adds its entry here when it ships."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    active: bool
+    icon: str
+
+
+def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
+    if membership is None:
+        return []
+    slug = membership.workspace.slug
+    path = request.path
+    entries = [
+        ("Dashboard", reverse("dashboard", args=[slug]), "home", lambda p, u: p == u),
+        ("People", reverse("person_list", args=[slug]), "people", None),
+        ("Functions", reverse("function_list", args=[slug]), "grid", None),
+        ("Settings", reverse("workspace_settings", args=[slug]), "cog", None),
+    ]
+    items = []
+    for label, url, icon, matcher in entries:
+        active = matcher(path, url) if matcher else path.startswith(url)
+        items.append(NavItem(label=label, url=url, active=active, icon=icon))
+    return items

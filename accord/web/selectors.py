@@ -1,0 +1,87 @@
+"""Reads behind the dashboard: a fixed number of queries whatever the workspace's size."""
+
+from dataclasses import dataclass
+from django.db.models import Count
+
+from accord.metrics.org_structure import OrgStructure, org_structure
+from accord.org.models import Function, Person, Seniority
+from accord.workspaces.models import AuditEntry, Invitation, Membership, Workspace
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str
+    count: int
+    percent: float
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    people: int
+    functions: int
+    members: int
+    pending_invitations: int
+    without_function: int
+    without_manager: int
+    by_function: list[Share]
+    by_seniority: list[Share]
+    structure: OrgStructure
+    recent: list[AuditEntry]
+
+
+def _shares(rows: list[tuple[str, int, str]], total: int) -> list[Share]:
+    return [
+        Share(label=label, count=count, percent=round(100 * count / total, 1) if total else 0.0,
+              url=url)
+        for label, count, url in rows
+    ]
+
+
+def dashboard_summary(*, workspace: Workspace) -> DashboardSummary:
+    from django.urls import reverse
+
+    links = list(Person.objects.filter(workspace=workspace).values_list("id", "manager_id",
+                                                                        "function_id",
+                                                                        "seniority"))
+    total = len(links)
+    functions = list(
+        Function.objects.filter(workspace=workspace)
+        .annotate(headcount=Count("people"))
+        .values_list("uuid", "name", "headcount")
+    )
+    people_url = reverse("person_list", args=[workspace.slug])
+    by_function = _shares(
+        sorted(
+            ((name, headcount, f"{people_url}?function={uuid}") for uuid, name, headcount
+             in functions),
+            key=lambda row: -row[1],
+        ),
+        total,
+    )
+    seniority_counts: dict[int, int] = {}
+    for _id, _manager, _function, level in links:
+        seniority_counts[level] = seniority_counts.get(level, 0) + 1
+    by_seniority = _shares(
+        [
+            (label, seniority_counts.get(value, 0), f"{people_url}?seniority={value}")
+            for value, label in Seniority.choices
+        ],
+        total,
+    )
+    return DashboardSummary(
+        people=total,
+        functions=len(functions),
+        members=Membership.objects.filter(workspace=workspace).count(),
+        pending_invitations=Invitation.objects.filter(
+            workspace=workspace, status=Invitation.Status.PENDING
+        ).count(),
+        without_function=sum(1 for row in links if row[2] is None),
+        without_manager=sum(1 for row in links if row[1] is None),
+        by_function=by_function,
+        by_seniority=by_seniority,
+        structure=org_structure((row[0], row[1]) for row in links),
+        recent=list(
+            AuditEntry.objects.filter(workspace=workspace).order_by("-at", "-id")[:8]
+        ),
+    )

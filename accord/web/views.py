@@ -1,0 +1,30 @@
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+
+from accord.web.selectors import dashboard_summary
+from accord.workspaces.access import workspace_view
+from accord.workspaces.selectors import landing_url_for
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return redirect("account_login")
+    return redirect(landing_url_for(request))
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """Liveness and database reachability for load balancers."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
+
+
+@login_required
+@workspace_view("viewer")
+def dashboard(request: HttpRequest) -> HttpResponse:
+    summary = dashboard_summary(workspace=request.workspace)  # type: ignore[attr-defined]
+    return render(request, "web/dashboard.html", {"summary": summary})

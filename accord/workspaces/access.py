@@ -1,0 +1,67 @@
+"""The one door to tenant data: resolve workspace membership and objects, or answer 404."""
+
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.http import Http404
+
+from accord.workspaces.models import Membership, Workspace
+
+M = TypeVar("M", bound=models.Model)
+
+
+def membership_get(*, user: Any, workspace_slug: str) -> Membership:
+    """The caller's membership in the workspace; 404 when there is none."""
+    if not getattr(user, "is_authenticated", False):
+        raise Http404("No such workspace.")
+    membership = (
+        Membership.objects.select_related("workspace", "user")
+        .filter(user=user, workspace__slug=workspace_slug)
+        .first()
+    )
+    if membership is None:
+        raise Http404("No such workspace.")
+    return membership
+
+
+def object_get(
+    source: type[M] | models.QuerySet[M], *, workspace: Workspace, **lookup: Any
+) -> M:
+    """One object of the workspace, or 404 — never another workspace's row."""
+    queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
+    try:
+        return queryset.get(workspace=workspace, **lookup)
+    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+        # A malformed UUID is as unknown as a foreign one.
+        raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None
+
+
+def role_require(membership: Membership, minimum: str) -> None:
+    if not membership.has_role(minimum):
+        raise PermissionDenied(f"This needs the {minimum} role or higher in this workspace.")
+
+
+def workspace_view(minimum: str = "viewer") -> Any:
+    """Decorate a view taking `ws` (the workspace slug): sets request.membership or 404s.
+
+    Writes by a role below `minimum` answer 403; reading members of other workspaces is 404.
+    """
+    from functools import wraps
+
+    from accord.workspaces.selectors import LAST_WORKSPACE_KEY
+
+    def decorator(view: Any) -> Any:
+        @wraps(view)
+        def wrapper(request: Any, ws: str, *args: Any, **kwargs: Any) -> Any:
+            membership = membership_get(user=request.user, workspace_slug=ws)
+            role_require(membership, minimum)
+            request.membership = membership
+            request.workspace = membership.workspace
+            if request.session.get(LAST_WORKSPACE_KEY) != ws:
+                request.session[LAST_WORKSPACE_KEY] = ws
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,82 @@
+"""Shared fixtures: two workspaces ("acme" and "globex") with a user of every role in each.
+
+Every feature test can then also assert that the other workspace sees nothing.
+"""
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.test import Client
+
+from accord.accounts.models import User
+from accord.org.models import Function, Person, Seniority
+from accord.workspaces.models import Membership, Role, Workspace
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+@dataclass
+class Tenant:
+    workspace: Workspace
+    owner: User
+    admin: User
+    member: User
+    viewer: User
+    sales: Function
+    finance: Function
+    alice: Person
+    bob: Person
+
+    def user(self, role: str) -> User:
+        return getattr(self, role)
+
+    def membership(self, role: str) -> Membership:
+        return Membership.objects.get(workspace=self.workspace, user=self.user(role))
+
+
+def _user(email: str) -> User:
+    user = User.objects.create_user(email=email, password=PASSWORD, display_name=email.split("@")[0].title())
+    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    return user
+
+
+def build_tenant(slug: str, name: str) -> Tenant:
+    workspace = Workspace.objects.create(name=name, slug=slug)
+    users = {}
+    for role in Role.values:
+        users[role] = _user(f"{role}@{slug}.test")
+        Membership.objects.create(workspace=workspace, user=users[role], role=role)
+    sales = Function.objects.create(workspace=workspace, name="Sales")
+    finance = Function.objects.create(workspace=workspace, name="Finance")
+    alice = Person.objects.create(
+        workspace=workspace, name="Alice Archer", email=f"alice@{slug}.test", title="VP Sales",
+        seniority=Seniority.DIRECTOR, function=sales,
+    )
+    bob = Person.objects.create(
+        workspace=workspace, name="Bob Baker", email=f"bob@{slug}.test", title="Analyst",
+        seniority=Seniority.IC, function=finance, manager=alice,
+    )
+    return Tenant(workspace=workspace, sales=sales, finance=finance, alice=alice, bob=bob, **users)
+
+
+@pytest.fixture
+def acme(db: Any) -> Tenant:
+    return build_tenant("acme", "Acme Corp")
+
+
+@pytest.fixture
+def globex(db: Any) -> Tenant:
+    return build_tenant("globex", "Globex Inc")
+
+
+@pytest.fixture
+def login(client: Client):
+    """login(user) signs the test client in as that user and returns the client."""
+
+    def sign_in(user: User) -> Client:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in
