@@ -78,32 +78,35 @@ def secret_key_from(data_dir: Path) -> str:
     return key
 
 
-def email_settings(url: str) -> dict[str, object]:
-    """Translate EMAIL_URL (console://, smtp://user:pass@host:port?tls=1, file:///dir, memory://)."""
+def mailer_from_url(url: str) -> dict[str, object]:
+    """Translate EMAIL_URL into a MAILERS entry.
+
+    Schemes: console://, smtp://user:pass@host:port?tls=1, smtps://…, file:///dir, memory://.
+    """
     from urllib.parse import parse_qs, unquote, urlparse
 
     parsed = urlparse(url)
     scheme = parsed.scheme
+    backends = "django.core.mail.backends."
     if scheme == "console":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": backends + "console.EmailBackend"}
     if scheme == "memory":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+        return {"BACKEND": backends + "locmem.EmailBackend"}
     if scheme == "file":
-        return {
-            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
-            "EMAIL_FILE_PATH": parsed.path,
-        }
+        return {"BACKEND": backends + "filebased.EmailBackend", "OPTIONS": {"file_path": parsed.path}}
     if scheme in {"smtp", "smtps"}:
         query = parse_qs(parsed.query)
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parsed.hostname or "localhost",
-            "EMAIL_PORT": parsed.port or (465 if scheme == "smtps" else 25),
-            "EMAIL_HOST_USER": unquote(parsed.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parsed.password or ""),
-            "EMAIL_USE_SSL": scheme == "smtps",
-            "EMAIL_USE_TLS": query.get("tls", ["0"])[0].lower() in TRUE_WORDS,
-            "EMAIL_TIMEOUT": 10,
+            "BACKEND": backends + "smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parsed.hostname or "localhost",
+                "port": parsed.port or (465 if scheme == "smtps" else 25),
+                "username": unquote(parsed.username or ""),
+                "password": unquote(parsed.password or ""),
+                "use_ssl": scheme == "smtps",
+                "use_tls": query.get("tls", ["0"])[0].lower() in TRUE_WORDS,
+                "timeout": 10,
+            },
         }
     raise ImproperlyConfigured(
         f"EMAIL_URL={url!r} has an unknown scheme; use console://, smtp://, smtps://, file:// "

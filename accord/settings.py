@@ -7,12 +7,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from accord.env import (
-    email_settings,
     env_bool,
     env_int,
     env_list,
     env_path,
     env_str,
+    mailer_from_url,
     secret_key_from,
 )
 
@@ -164,7 +164,7 @@ ACCORD_SHOW_DEMO_LOGINS = env_bool("ACCORD_SHOW_DEMO_LOGINS", False)
 ACCORD_INVITATION_DAYS = env_int("ACCORD_INVITATION_DAYS", 14, minimum=1)
 
 # --- Email ----------------------------------------------------------------------------------
-globals().update(email_settings(env_str("EMAIL_URL", "console://")))
+MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Accord <accord@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -174,6 +174,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns when it is missing
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -33,7 +33,10 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"{workspace.name} is ready. You are its owner.")
             return redirect("dashboard", workspace.slug)
-    return render(request, "workspaces/workspace_create.html", {"form": form})
+    return render(
+        request, "workspaces/workspace_create.html", {"form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
@@ -58,7 +61,10 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, "Workspace renamed.")
                 return redirect("workspace_settings", membership.workspace.slug)
-    return render(request, "workspaces/settings.html", {"form": form, "tab": "general"})
+    return render(
+        request, "workspaces/settings.html", {"form": form, "tab": "general"},
+        status=422 if form.errors else 200,
+    )
 
 
 @login_required
