@@ -10,7 +10,7 @@ export ACCORD_DATA_DIR ?= $(CURDIR)/var
 PYTEST_FLAGS ?= -q -p no:cacheprovider
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint typecheck pytest-sqlite pytest-postgres browser bench \
+.PHONY: install run test lint typecheck pytest-sqlite pytest-postgres browser \
 	screenshots clean
 
 $(BIN)/python:
@@ -66,9 +66,6 @@ browser: install
 		echo "No system Chromium: installing Playwright's."; $(BIN)/playwright install chromium; \
 	fi
 	env -u DATABASE_URL $(BIN)/pytest -m browser $(PYTEST_FLAGS)
-
-bench: install
-	env -u DATABASE_URL $(BIN)/python -m scripts.bench
 
 screenshots: install
 	env -u DATABASE_URL $(BIN)/python scripts/screenshots.py

@@ -37,7 +37,9 @@ class Tenant:
 
 
 def _user(email: str) -> User:
-    user = User.objects.create_user(email=email, password=PASSWORD, display_name=email.split("@")[0].title())
+    user = User.objects.create_user(
+        email=email, password=PASSWORD, display_name=email.split("@")[0].title()
+    )
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
     return user
 
@@ -51,12 +53,21 @@ def build_tenant(slug: str, name: str) -> Tenant:
     sales = Function.objects.create(workspace=workspace, name="Sales")
     finance = Function.objects.create(workspace=workspace, name="Finance")
     alice = Person.objects.create(
-        workspace=workspace, name="Alice Archer", email=f"alice@{slug}.test", title="VP Sales",
-        seniority=Seniority.DIRECTOR, function=sales,
+        workspace=workspace,
+        name="Alice Archer",
+        email=f"alice@{slug}.test",
+        title="VP Sales",
+        seniority=Seniority.DIRECTOR,
+        function=sales,
     )
     bob = Person.objects.create(
-        workspace=workspace, name="Bob Baker", email=f"bob@{slug}.test", title="Analyst",
-        seniority=Seniority.IC, function=finance, manager=alice,
+        workspace=workspace,
+        name="Bob Baker",
+        email=f"bob@{slug}.test",
+        title="Analyst",
+        seniority=Seniority.IC,
+        function=finance,
+        manager=alice,
     )
     return Tenant(workspace=workspace, sales=sales, finance=finance, alice=alice, bob=bob, **users)
 

@@ -93,7 +93,10 @@ def mailer_from_url(url: str) -> dict[str, object]:
     if scheme == "memory":
         return {"BACKEND": backends + "locmem.EmailBackend"}
     if scheme == "file":
-        return {"BACKEND": backends + "filebased.EmailBackend", "OPTIONS": {"file_path": parsed.path}}
+        return {
+            "BACKEND": backends + "filebased.EmailBackend",
+            "OPTIONS": {"file_path": parsed.path},
+        }
     if scheme in {"smtp", "smtps"}:
         query = parse_qs(parsed.query)
         return {

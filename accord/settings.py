@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # accord.web comes before allauth so its templates restyle allauth's pages.
+    "accord.web",
     "allauth",
     "allauth.account",
     "django_tasks_db",
@@ -42,7 +44,6 @@ INSTALLED_APPS = [
     "accord.workspaces",
     "accord.org",
     "accord.api",
-    "accord.web",
 ]
 
 MIDDLEWARE = [

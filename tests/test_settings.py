@@ -13,7 +13,11 @@ def _run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[s
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DEBUG"))}
     return subprocess.run(
         [sys.executable, "-m", "accord", *args],
-        env={**base, **env}, capture_output=True, text=True, timeout=120, check=False,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
@@ -55,8 +59,13 @@ def test_email_url_schemes():
     smtp = mailer_from_url("smtp://bot:s%40cret@mail.example.com:587?tls=1")
     assert smtp["BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert smtp["OPTIONS"] == {
-        "host": "mail.example.com", "port": 587, "username": "bot", "password": "s@cret",
-        "use_ssl": False, "use_tls": True, "timeout": 10,
+        "host": "mail.example.com",
+        "port": 587,
+        "username": "bot",
+        "password": "s@cret",
+        "use_ssl": False,
+        "use_tls": True,
+        "timeout": 10,
     }
     with pytest.raises(ImproperlyConfigured, match="unknown scheme"):
         mailer_from_url("pigeon://coop")

@@ -1,10 +1,9 @@
+from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
 
-from allauth.account.adapter import DefaultAccountAdapter
 
-
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return bool(settings.ACCORD_ALLOW_SIGNUP)
 

@@ -1,3 +1,149 @@
-from ninja import NinjaAPI
+"""The JSON API at /api/v1/: one NinjaAPI, each area adds its router."""
 
-api = NinjaAPI(title="Accord API", version="1", urls_namespace="api")
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router
+from ninja.openapi.docs import DocsBase
+from ninja.operation import Operation
+
+from accord.api.auth import WORKSPACE_HEADER, SessionAuth, TokenAuth
+from accord.api.problems import PROBLEM_TYPES, Problem, problem_type_uri, problems_install
+from accord.api.schemas import ProblemOut
+from accord.org.api import router as org_router
+from accord.workspaces.api import router as workspaces_router
+
+DESCRIPTION = """\
+Everything you can see and edit in Accord's pages, as JSON.
+
+**Authentication.** Send a personal access token as `Authorization: Bearer acc_…` (create one
+under Settings → API tokens, or with `accord token create`). A token acts as its member in one
+workspace, with that member's current role. From the browser, the signed-in session works too;
+requests that change data then need the `X-CSRFToken` header.
+
+**Workspace.** Tokens belong to one workspace. Session calls use the `X-Accord-Workspace: <slug>`
+header, else the workspace last opened in the browser, else your only one. A workspace you are
+not a member of answers 404.
+
+**Roles.** Viewers and members read; admins and owners change the directory, members and
+invitations. A role too low for a write answers 403.
+
+**Ids.** Every id is a UUID. Payloads refer to other records by id (`function`, `manager`,
+`lead`).
+
+**Lists** take `limit` (default 50, at most 200) and `offset`, and answer
+`{count, next, previous, results}`.
+
+**Concurrency.** Each record has a `version`; single-record responses carry it as a strong
+`ETag: "<version>"`. Send `If-Match: "<version>"` with PATCH or DELETE to apply the change only
+to that version (412 otherwise, with the current ETag). If-Match is optional: without it the
+write applies to the stored record. A malformed If-Match is a 400. PATCH bodies may instead
+carry `"version": <n>`; a mismatch there is a 409 edit conflict.
+
+**Errors** are problem details (RFC 9457, `application/problem+json`) with a stable `type`
+URI; validation problems list `errors: [{field, message, code}]`.
+"""
+
+# Statuses documented on every operation, and those added for writes.
+_COMMON_PROBLEMS = (400, 401, 403, 404, 422, 500)
+_WRITE_PROBLEMS = (409, 412)
+
+
+class AccordDocs(DocsBase):
+    """A server-rendered reference built from the OpenAPI document.
+
+    Swagger UI needs inline scripts and a CDN; this page needs neither, so it works under
+    the strict Content-Security-Policy and offline.
+    """
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        from accord.api.docs import docs_page
+
+        return docs_page(request, api, openapi_url=self.get_openapi_url(api, kwargs))
+
+
+class AccordAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation: Operation) -> str:
+        return operation.view_func.__name__
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(*args, **kwargs)
+        _document_problems(schema)
+        return schema
+
+
+def _document_problems(schema: dict[str, Any]) -> None:
+    """Add the problem responses, the workspace header and If-Match to every operation."""
+    definition = ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.update(definition.pop("$defs", {}))
+    components["Problem"] = definition
+    problem_ref = {"$ref": "#/components/schemas/Problem"}
+    kinds_by_status: dict[int, list[str]] = {}
+    for kind, (status, _title) in PROBLEM_TYPES.items():
+        kinds_by_status.setdefault(status, []).append(problem_type_uri(kind))
+    for operations in schema.get("paths", {}).values():
+        for method, operation in operations.items():
+            statuses = list(_COMMON_PROBLEMS)
+            if method in {"patch", "put", "delete"}:
+                statuses += _WRITE_PROBLEMS
+                operation.setdefault("parameters", []).append(
+                    {
+                        "in": "header",
+                        "name": "If-Match",
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": 'Optional. The ETag you read, e.g. "3": 412 if it changed.',
+                    }
+                )
+            if operation.get("security"):
+                operation.setdefault("parameters", []).append(
+                    {
+                        "in": "header",
+                        "name": WORKSPACE_HEADER,
+                        "required": False,
+                        "schema": {"type": "string"},
+                        "description": "Workspace slug for session calls (tokens know theirs).",
+                    }
+                )
+            responses = operation.setdefault("responses", {})
+            for status in statuses:
+                responses.setdefault(
+                    status,
+                    {
+                        "description": " or ".join(kinds_by_status.get(status, ["problem"])),
+                        "content": {"application/problem+json": {"schema": problem_ref}},
+                    },
+                )
+            description = (operation.get("description") or "").strip()
+            if description:
+                first, _, rest = description.partition("\n")
+                operation["summary"] = first.strip()
+                operation["description"] = rest.strip()
+
+
+api = AccordAPI(
+    title="Accord API",
+    version="1",
+    description=DESCRIPTION,
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    docs=AccordDocs(),
+)
+problems_install(api)
+
+api.add_router("", workspaces_router)
+api.add_router("", org_router)
+
+# Last, so it only catches what nothing else matched: unknown API paths answer problem+json.
+fallback = Router(auth=None)
+
+
+@fallback.api_operation(
+    ["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}", include_in_schema=False
+)
+def unknown_path(request: HttpRequest, rest: str) -> None:
+    raise Problem("not-found", "There is no API operation at this path.")
+
+
+api.add_router("", fallback)

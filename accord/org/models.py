@@ -108,3 +108,48 @@ class PersonSkill(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.skill_id} ({self.proficiency})"
+
+
+class ImportBatch(TenantModel):
+    """An uploaded people file between preview and apply, kept server-side and owned by the
+    uploader, so the rows that are applied are exactly the rows that were checked."""
+
+    class Status(models.TextChoices):
+        PREVIEW = "preview", "Ready to review"
+        QUEUED = "queued", "Waiting for a worker"
+        APPLYING = "applying", "Importing"
+        APPLIED = "applied", "Imported"
+        FAILED = "failed", "Failed"
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    filename = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=10)
+    columns = models.JSONField(default=list)
+    ignored_columns = models.JSONField(default=list)
+    # [[row number, {column: text}, [problems]], …]; emptied once applied.
+    rows = models.JSONField(default=list)
+    row_count = models.PositiveIntegerField(default=0)
+    create_missing_functions = models.BooleanField(default=False)
+    valid_only = models.BooleanField(default=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREVIEW)
+    result = models.JSONField(default=dict)
+    error = models.TextField(blank=True)
+    expires_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["workspace", "created_by"]),
+            models.Index(fields=["workspace", "expires_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.APPLIED, self.Status.FAILED}

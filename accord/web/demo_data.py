@@ -16,7 +16,7 @@ IC = Seniority.IC
 
 # --- names ----------------------------------------------------------------------------------
 # Drawn without replacement, so no two people in the demo share a first or a last name.
-
+# fmt: off
 FIRST_NAMES = [
     "Amara", "Mateo", "Priya", "Liam", "Sofia", "Kenji", "Aisling", "Tomás", "Nadia", "Jamal",
     "Ingrid", "Rafael", "Mei", "Oluwaseun", "Hannah", "Arjun", "Camila", "Declan", "Yasmin",
@@ -42,17 +42,19 @@ LAST_NAMES = [
     "Johansson", "Mwangi", "Reyes", "Kaur", "Brennan", "Leclerc", "Suzuki", "Ortiz", "Farouk",
     "Nakamura", "Kelly", "Mendoza", "Singh", "Dubois", "Eze", "López", "Kovač", "Murphy",
     "Alvarez", "Rahman", "Holm", "Nwosu", "Torres", "Lee", "Gupta", "Sullivan", "Pereira",
-    "Wójcik", "Takahashi", "Boateng", "Carvalho", "Quinn", "Morales", "Andersen", "Iyer",
-    "Hughes", "Vargas", "Ali", "Jensen", "Owusu", "Romero", "Cho", "Das", "Doyle", "Medina",
-    "Nielsen", "Afolabi", "Silva", "Horvath", "Mukherjee", "Ross", "Navarro", "Zhou", "Bello",
-    "Flores", "Kaplan", "Rivera", "Sato", "Ahmed", "Moore", "Kruger", "Banerjee", "Cruz", "Okoro",
+    "Wójcik", "Takahashi", "Boateng", "Carvalho", "Quinn", "Morales", "Andersen", "Iyer", "Hughes",
+    "Vargas", "Ali", "Jensen", "Owusu", "Romero", "Cho", "Das", "Doyle", "Medina", "Nielsen",
+    "Afolabi", "Silva", "Horvath", "Mukherjee", "Ross", "Navarro", "Zhou", "Bello", "Flores",
+    "Kaplan", "Rivera", "Sato", "Ahmed", "Moore", "Kruger", "Banerjee", "Cruz", "Okoro",
     "Lindgren", "Wu", "Jiménez", "Hayes", "Fernandes", "Abebe", "Costa", "Müller", "Greene",
     "Tran", "Yilmaz", "Sokolov", "Nair", "Bergström", "Campbell", "Adebayo", "Vasquez", "Ward",
     "Huang", "Ferreira", "Cohen", "Chowdhury",
 ]
+# fmt: on
 
 
 # --- offices --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Office:
@@ -81,12 +83,17 @@ REMOTE = [
 
 LEADERSHIP_SKILLS = ["People leadership", "Strategic planning"]
 SHARED_SKILLS = [
-    "Stakeholder management", "Data analysis", "Project management", "Public speaking",
-    "Change management", "Written communication",
+    "Stakeholder management",
+    "Data analysis",
+    "Project management",
+    "Public speaking",
+    "Change management",
+    "Written communication",
 ]
 
 
 # --- the reporting tree ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Post:
@@ -103,12 +110,24 @@ class Post:
 
 
 def post(
-    title: str, seniority: int, office: str, *reports: Post, function: str = "",
-    leads: bool = False, login: str = "", skills: tuple[str, ...] = (),
+    title: str,
+    seniority: int,
+    office: str,
+    *reports: Post,
+    function: str = "",
+    leads: bool = False,
+    login: str = "",
+    skills: tuple[str, ...] = (),
 ) -> Post:
     return Post(
-        title=title, seniority=seniority, office=office, reports=reports, function=function,
-        leads_function=leads, login=login, skills=skills,
+        title=title,
+        seniority=seniority,
+        office=office,
+        reports=reports,
+        function=function,
+        leads_function=leads,
+        login=login,
+        skills=skills,
     )
 
 
@@ -127,6 +146,9 @@ class Company:
     functions: tuple[FunctionSpec, ...]
     top: Post
 
+
+# The tables below are laid out by hand to read like an org chart, so the formatter keeps out.
+# fmt: off
 
 BRIGHTWATER_FUNCTIONS = (
     FunctionSpec(
@@ -359,13 +381,6 @@ BRIGHTWATER_TOP = post(
     skills=("Public speaking", "Negotiation"),
 )
 
-BRIGHTWATER = Company(
-    email_domain="brightwater.example",
-    functions=BRIGHTWATER_FUNCTIONS,
-    top=BRIGHTWATER_TOP,
-)
-
-
 HARBOR_FUNCTIONS = (
     FunctionSpec(
         "Engineering",
@@ -408,6 +423,14 @@ HARBOR_TOP = post(
         function="Client Services", leads=True, skills=("Scoping and estimation",),
     ),
     skills=("Client communication",),
+)
+
+# fmt: on
+
+BRIGHTWATER = Company(
+    email_domain="brightwater.example",
+    functions=BRIGHTWATER_FUNCTIONS,
+    top=BRIGHTWATER_TOP,
 )
 
 HARBOR = Company(

@@ -1,6 +1,7 @@
 """Reads behind the dashboard: a fixed number of queries whatever the workspace's size."""
 
 from dataclasses import dataclass
+
 from django.db.models import Count
 
 from accord.metrics.org_structure import OrgStructure, org_structure
@@ -32,8 +33,12 @@ class DashboardSummary:
 
 def _shares(rows: list[tuple[str, int, str]], total: int) -> list[Share]:
     return [
-        Share(label=label, count=count, percent=round(100 * count / total, 1) if total else 0.0,
-              url=url)
+        Share(
+            label=label,
+            count=count,
+            percent=round(100 * count / total, 1) if total else 0.0,
+            url=url,
+        )
         for label, count, url in rows
     ]
 
@@ -41,9 +46,11 @@ def _shares(rows: list[tuple[str, int, str]], total: int) -> list[Share]:
 def dashboard_summary(*, workspace: Workspace) -> DashboardSummary:
     from django.urls import reverse
 
-    links = list(Person.objects.filter(workspace=workspace).values_list("id", "manager_id",
-                                                                        "function_id",
-                                                                        "seniority"))
+    links = list(
+        Person.objects.filter(workspace=workspace).values_list(
+            "id", "manager_id", "function_id", "seniority"
+        )
+    )
     total = len(links)
     functions = list(
         Function.objects.filter(workspace=workspace)
@@ -53,8 +60,10 @@ def dashboard_summary(*, workspace: Workspace) -> DashboardSummary:
     people_url = reverse("person_list", args=[workspace.slug])
     by_function = _shares(
         sorted(
-            ((name, headcount, f"{people_url}?function={uuid}") for uuid, name, headcount
-             in functions),
+            (
+                (name, headcount, f"{people_url}?function={uuid}")
+                for uuid, name, headcount in functions
+            ),
             key=lambda row: -row[1],
         ),
         total,
@@ -81,7 +90,5 @@ def dashboard_summary(*, workspace: Workspace) -> DashboardSummary:
         by_function=by_function,
         by_seniority=by_seniority,
         structure=org_structure((row[0], row[1]) for row in links),
-        recent=list(
-            AuditEntry.objects.filter(workspace=workspace).order_by("-at", "-id")[:8]
-        ),
+        recent=list(AuditEntry.objects.filter(workspace=workspace).order_by("-at", "-id")[:8]),
     )

@@ -1,14 +1,16 @@
 """The one door to tenant data: resolve workspace membership and objects, or answer 404."""
 
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404
 
 from accord.workspaces.models import Membership, Workspace
 
 M = TypeVar("M", bound=models.Model)
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., Any])
 
 
 def membership_get(*, user: Any, workspace_slug: str) -> Membership:
@@ -25,14 +27,14 @@ def membership_get(*, user: Any, workspace_slug: str) -> Membership:
     return membership
 
 
-def object_get(
+def object_get[M: models.Model](
     source: type[M] | models.QuerySet[M], *, workspace: Workspace, **lookup: Any
 ) -> M:
     """One object of the workspace, or 404 — never another workspace's row."""
     queryset = source if isinstance(source, models.QuerySet) else source._default_manager.all()
     try:
         return queryset.get(workspace=workspace, **lookup)
-    except (queryset.model.DoesNotExist, ValueError, ValidationError):
+    except (ObjectDoesNotExist, ValueError, ValidationError):
         # A malformed UUID is as unknown as a foreign one.
         raise Http404(f"No such {queryset.model._meta.verbose_name}.") from None
 
@@ -42,7 +44,7 @@ def role_require(membership: Membership, minimum: str) -> None:
         raise PermissionDenied(f"This needs the {minimum} role or higher in this workspace.")
 
 
-def workspace_view(minimum: str = "viewer") -> Any:
+def workspace_view(minimum: str = "viewer") -> Callable[[ViewFunc], ViewFunc]:
     """Decorate a view taking `ws` (the workspace slug): sets request.membership or 404s.
 
     Writes by a role below `minimum` answer 403; reading members of other workspaces is 404.
@@ -51,7 +53,7 @@ def workspace_view(minimum: str = "viewer") -> Any:
 
     from accord.workspaces.selectors import LAST_WORKSPACE_KEY
 
-    def decorator(view: Any) -> Any:
+    def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapper(request: Any, ws: str, *args: Any, **kwargs: Any) -> Any:
             membership = membership_get(user=request.user, workspace_slug=ws)
@@ -62,6 +64,6 @@ def workspace_view(minimum: str = "viewer") -> Any:
                 request.session[LAST_WORKSPACE_KEY] = ws
             return view(request, *args, **kwargs)
 
-        return wrapper
+        return cast(ViewFunc, wrapper)
 
     return decorator

@@ -34,7 +34,10 @@ def workspace_create(*, name: str, slug: str, owner: Any) -> Workspace:
             workspace.save()
             Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
             audit_record(
-                workspace=workspace, actor=owner, action="create", instance=workspace,
+                workspace=workspace,
+                actor=owner,
+                action="create",
+                instance=workspace,
                 changes=diff({}, {"name": name, "slug": slug}),
             )
     except IntegrityError:
@@ -52,7 +55,10 @@ def workspace_update(*, workspace: Workspace, actor: Any, name: str) -> Workspac
         workspace.version += 1
         workspace.save(update_fields=["name", "version", "updated_at"])
         audit_record(
-            workspace=workspace, actor=actor, action="update", instance=workspace,
+            workspace=workspace,
+            actor=actor,
+            action="update",
+            instance=workspace,
             changes=diff(before, {"name": name}),
         )
     return workspace
@@ -88,8 +94,11 @@ def membership_role_change(
         target.version += 1
         target.save(update_fields=["role", "version", "updated_at"])
         audit_record(
-            workspace=target.workspace, actor=actor_membership.user, action="update",
-            instance=target, changes=diff(before, snapshot(target, ["role"])),
+            workspace=target.workspace,
+            actor=actor_membership.user,
+            action="update",
+            instance=target,
+            changes=diff(before, snapshot(target, ["role"])),
         )
     return target
 
@@ -102,8 +111,11 @@ def membership_remove(*, actor_membership: Membership, target: Membership) -> No
         raise ValidationError({"role": "A workspace needs at least one owner."})
     with transaction.atomic():
         audit_record(
-            workspace=target.workspace, actor=actor_membership.user, action="delete",
-            instance=target, changes=diff(snapshot(target, ["user", "role"]), {}),
+            workspace=target.workspace,
+            actor=actor_membership.user,
+            action="delete",
+            instance=target,
+            changes=diff(snapshot(target, ["user", "role"]), {}),
         )
         target.delete()
 
@@ -143,8 +155,11 @@ def invitation_create(
             expires_at=timezone.now() + timedelta(days=settings.ACCORD_INVITATION_DAYS),
         )
         audit_record(
-            workspace=workspace, actor=actor_membership.user, action="create",
-            instance=invitation, changes=diff({}, {"email": email, "role": role}),
+            workspace=workspace,
+            actor=actor_membership.user,
+            action="create",
+            instance=invitation,
+            changes=diff({}, {"email": email, "role": role}),
         )
         from accord.workspaces.tasks import invitation_send
 
@@ -161,8 +176,11 @@ def invitation_revoke(*, actor_membership: Membership, invitation: Invitation) -
         invitation.status = Invitation.Status.REVOKED
         invitation.save(update_fields=["status", "updated_at"])
         audit_record(
-            workspace=invitation.workspace, actor=actor_membership.user, action="update",
-            instance=invitation, changes={"status": ["pending", "revoked"]},
+            workspace=invitation.workspace,
+            actor=actor_membership.user,
+            action="update",
+            instance=invitation,
+            changes={"status": ["pending", "revoked"]},
         )
 
 
@@ -181,8 +199,10 @@ def invitation_find(token: str) -> Invitation | None:
 def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
     if user.email.lower() != invitation.email.lower():
         raise ValidationError(
-            {"email": f"This invitation is for {invitation.email}; you are signed in as "
-             f"{user.email}."}
+            {
+                "email": f"This invitation is for {invitation.email}; you are signed in as "
+                f"{user.email}."
+            }
         )
     with transaction.atomic():
         locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -197,8 +217,11 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
         locked.save(update_fields=["status", "accepted_at", "accepted_by", "updated_at"])
         if created:
             audit_record(
-                workspace=invitation.workspace, actor=user, action="create",
-                instance=membership, changes=diff({}, {"user": str(user), "role": membership.role}),
+                workspace=invitation.workspace,
+                actor=user,
+                action="create",
+                instance=membership,
+                changes=diff({}, {"user": str(user), "role": membership.role}),
             )
         # Link the person record with the same email, if the directory has one.
         from accord.org.models import Person
@@ -209,9 +232,7 @@ def invitation_accept(*, invitation: Invitation, user: Any) -> Membership:
     return membership
 
 
-def user_create_from_invitation(
-    *, invitation: Invitation, display_name: str, password: str
-) -> Any:
+def user_create_from_invitation(*, invitation: Invitation, display_name: str, password: str) -> Any:
     """Create the account an invitation names; its link proves the address, so it is verified."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model

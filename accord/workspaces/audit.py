@@ -29,7 +29,7 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
         if isinstance(field, models.ForeignKey):
             related = getattr(instance, name) if getattr(instance, field.attname) else None
             values[name] = str(related) if related is not None else None
-        elif field.choices and hasattr(instance, f"get_{name}_display"):
+        elif getattr(field, "choices", None) and hasattr(instance, f"get_{name}_display"):
             raw = getattr(instance, name)
             values[name] = getattr(instance, f"get_{name}_display")() if raw is not None else None
         else:

@@ -13,9 +13,7 @@ LAST_WORKSPACE_KEY = "accord_workspace"
 
 def membership_list_for_user(user: Any) -> QuerySet[Membership]:
     return (
-        Membership.objects.filter(user=user)
-        .select_related("workspace")
-        .order_by("workspace__name")
+        Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name")
     )
 
 
@@ -49,8 +47,6 @@ def audit_list(
 ) -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.filter(workspace=workspace)
     if instance is not None:
-        entries = entries.filter(
-            object_type=instance._meta.label_lower, object_uuid=instance.uuid
-        )
+        entries = entries.filter(object_type=instance._meta.label_lower, object_uuid=instance.uuid)
     entries = entries.order_by("-at", "-id")
     return entries[:limit] if limit else entries

@@ -17,9 +17,7 @@ def invitation_send(*, invitation_id: int, token: str) -> str:
     ).update(sent_at=timezone.now())
     if not claimed:
         return "skipped"
-    invitation = Invitation.objects.select_related("workspace", "invited_by").get(
-        pk=invitation_id
-    )
+    invitation = Invitation.objects.select_related("workspace", "invited_by").get(pk=invitation_id)
     link = settings.SITE_URL + reverse("invitation_accept", args=[token])
     context = {"invitation": invitation, "link": link, "site_url": settings.SITE_URL}
     try:

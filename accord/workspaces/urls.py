@@ -7,9 +7,7 @@ urlpatterns = [
     path("invite/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("w/<slug:ws>/settings/", views.workspace_settings, name="workspace_settings"),
     path("w/<slug:ws>/settings/members/", views.member_list, name="member_list"),
-    path(
-        "w/<slug:ws>/settings/members/<uuid:member>/role/", views.member_role, name="member_role"
-    ),
+    path("w/<slug:ws>/settings/members/<uuid:member>/role/", views.member_role, name="member_role"),
     path(
         "w/<slug:ws>/settings/members/<uuid:member>/remove/",
         views.member_remove,

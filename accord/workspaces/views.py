@@ -34,7 +34,9 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, f"{workspace.name} is ready. You are its owner.")
             return redirect("dashboard", workspace.slug)
     return render(
-        request, "workspaces/workspace_create.html", {"form": form},
+        request,
+        "workspaces/workspace_create.html",
+        {"form": form},
         status=422 if form.errors else 200,
     )
 
@@ -43,9 +45,7 @@ def workspace_create(request: HttpRequest) -> HttpResponse:
 @workspace_view("viewer")
 def workspace_settings(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
-    form = WorkspaceSettingsForm(
-        request.POST or None, initial={"name": membership.workspace.name}
-    )
+    form = WorkspaceSettingsForm(request.POST or None, initial={"name": membership.workspace.name})
     if request.method == "POST":
         if not membership.can_admin:
             messages.error(request, "Only admins and owners can rename the workspace.")
@@ -53,7 +53,8 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 actions.workspace_update(
-                    workspace=membership.workspace, actor=request.user,
+                    workspace=membership.workspace,
+                    actor=request.user,
                     name=form.cleaned_data["name"],
                 )
             except ValidationError as error:
@@ -62,7 +63,9 @@ def workspace_settings(request: HttpRequest) -> HttpResponse:
                 messages.success(request, "Workspace renamed.")
                 return redirect("workspace_settings", membership.workspace.slug)
     return render(
-        request, "workspaces/settings.html", {"form": form, "tab": "general"},
+        request,
+        "workspaces/settings.html",
+        {"form": form, "tab": "general"},
         status=422 if form.errors else 200,
     )
 
@@ -113,7 +116,8 @@ def member_role(request: HttpRequest, member: str) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     target = object_get(
         Membership.objects.select_related("user", "workspace"),
-        workspace=membership.workspace, uuid=member,
+        workspace=membership.workspace,
+        uuid=member,
     )
     form = RoleForm(request.POST)
     if form.is_valid():
@@ -137,7 +141,8 @@ def member_remove(request: HttpRequest, member: str) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     target = object_get(
         Membership.objects.select_related("user", "workspace"),
-        workspace=membership.workspace, uuid=member,
+        workspace=membership.workspace,
+        uuid=member,
     )
     leaving = target.pk == membership.pk
     if not leaving and not membership.can_admin:
@@ -162,7 +167,8 @@ def invitation_revoke(request: HttpRequest, invitation: str) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     found = object_get(
         Invitation.objects.select_related("workspace"),
-        workspace=membership.workspace, uuid=invitation,
+        workspace=membership.workspace,
+        uuid=invitation,
     )
     actions.invitation_revoke(actor_membership=membership, invitation=found)
     messages.success(request, f"Invitation for {found.email} revoked.")
@@ -206,8 +212,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, f"Welcome to {invitation.workspace.name}.")
             return redirect("dashboard", invitation.workspace.slug)
     context["form"] = form
-    return render(request, "workspaces/invitation_accept.html", context,
-                  status=422 if form.errors else 200)
+    return render(
+        request, "workspaces/invitation_accept.html", context, status=422 if form.errors else 200
+    )
 
 
 @login_required

@@ -91,9 +91,11 @@ def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[Chec
     checked.page.on("pageerror", lambda error: errors.append(str(error)))
     checked.page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and "Content Security Policy" in message.text
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
     )
     yield checked
     context.close()

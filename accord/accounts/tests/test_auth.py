@@ -53,8 +53,11 @@ def test_signup_requires_email_verification(db, client):
     """A new account must confirm its email before it can sign in."""
     response = client.post(
         reverse("account_signup"),
-        {"email": "fresh@example.com", "password1": "a-long-passphrase-9",
-         "password2": "a-long-passphrase-9"},
+        {
+            "email": "fresh@example.com",
+            "password1": "a-long-passphrase-9",
+            "password2": "a-long-passphrase-9",
+        },
     )
     assert response.status_code == 302
     assert "_auth_user_id" not in client.session
@@ -73,7 +76,9 @@ def test_password_reset_by_email(acme, client):
     link = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+/)", body).group(1)
     form_page = client.get(link, follow=True)
     action = form_page.redirect_chain[-1][0] if form_page.redirect_chain else link
-    client.post(action, {"password1": "new-long-passphrase-7", "password2": "new-long-passphrase-7"})
+    client.post(
+        action, {"password1": "new-long-passphrase-7", "password2": "new-long-passphrase-7"}
+    )
     user = User.objects.get(email="viewer@acme.test")
     assert user.check_password("new-long-passphrase-7")
 

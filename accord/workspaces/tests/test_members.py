@@ -7,9 +7,7 @@ def test_admin_changes_a_role_and_it_is_audited(acme, login):
     """Role changes by an admin take effect and leave an audit entry with before → after."""
     client = login(acme.admin)
     target = acme.membership("viewer")
-    response = client.post(
-        reverse("member_role", args=["acme", target.uuid]), {"role": "member"}
-    )
+    response = client.post(reverse("member_role", args=["acme", target.uuid]), {"role": "member"})
     assert response.status_code == 302
     target.refresh_from_db()
     assert target.role == Role.MEMBER
@@ -21,10 +19,12 @@ def test_admin_changes_a_role_and_it_is_audited(acme, login):
 def test_admin_cannot_promote_to_owner_or_touch_owners(acme, login):
     """Admins cannot grant ownership nor change an owner's role."""
     client = login(acme.admin)
-    client.post(reverse("member_role", args=["acme", acme.membership("member").uuid]),
-                {"role": "owner"})
-    client.post(reverse("member_role", args=["acme", acme.membership("owner").uuid]),
-                {"role": "viewer"})
+    client.post(
+        reverse("member_role", args=["acme", acme.membership("member").uuid]), {"role": "owner"}
+    )
+    client.post(
+        reverse("member_role", args=["acme", acme.membership("owner").uuid]), {"role": "viewer"}
+    )
     assert acme.membership("member").role == Role.MEMBER
     assert acme.membership("owner").role == Role.OWNER
 
@@ -59,12 +59,18 @@ def test_other_workspace_members_are_not_reachable(acme, globex, login):
     """Acting on another workspace's member answers 404 and changes nothing."""
     client = login(globex.owner)
     foreign = acme.membership("viewer")
-    assert client.post(
-        reverse("member_role", args=["globex", foreign.uuid]), {"role": "admin"}
-    ).status_code == 404
-    assert client.post(
-        reverse("member_role", args=["acme", foreign.uuid]), {"role": "admin"}
-    ).status_code == 404
+    assert (
+        client.post(
+            reverse("member_role", args=["globex", foreign.uuid]), {"role": "admin"}
+        ).status_code
+        == 404
+    )
+    assert (
+        client.post(
+            reverse("member_role", args=["acme", foreign.uuid]), {"role": "admin"}
+        ).status_code
+        == 404
+    )
     assert acme.membership("viewer").role == Role.VIEWER
 
 

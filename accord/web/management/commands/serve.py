@@ -19,16 +19,20 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("WEB_CONCURRENCY", "2")),
+            "--workers",
+            type=int,
+            default=int(os.environ.get("WEB_CONCURRENCY", "2")),
             help="Server processes (default: WEB_CONCURRENCY or 2).",
         )
         parser.add_argument("--threads", type=int, default=4)
         parser.add_argument(
-            "--with-worker", action="store_true",
+            "--with-worker",
+            action="store_true",
             help="Also run `accord worker` in a child process (what `make run` does).",
         )
         parser.add_argument(
-            "--no-collectstatic", action="store_true",
+            "--no-collectstatic",
+            action="store_true",
             help="Skip collecting static files before starting.",
         )
 
@@ -46,20 +50,26 @@ class Command(BaseCommand):
             raise CommandError("gunicorn is not installed in this environment.")
         bind = f"{options['host']}:{options['port']}"
         server_cmd = [
-            gunicorn, "accord.wsgi:application",
-            "--bind", bind,
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--worker-class", "gthread",
-            "--access-logfile", "-",
-            "--graceful-timeout", "20",
-            "--timeout", "60",
+            gunicorn,
+            "accord.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--worker-class",
+            "gthread",
+            "--access-logfile",
+            "-",
+            "--graceful-timeout",
+            "20",
+            "--timeout",
+            "60",
         ]
         children: list[subprocess.Popen[bytes]] = []
         if options["with_worker"]:
-            children.append(
-                subprocess.Popen([sys.executable, "-m", "accord", "worker"])  # noqa: S603
-            )
+            children.append(subprocess.Popen([sys.executable, "-m", "accord", "worker"]))
         self.stdout.write(f"Accord is serving on http://{bind}/  (Ctrl-C to stop)")
         server = subprocess.Popen(server_cmd)  # noqa: S603
         children.append(server)

@@ -13,8 +13,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--batch", action="store_true", help="Run everything queued, then exit."
         )
-        parser.add_argument("--interval", type=float, default=1.0,
-                            help="Seconds between polls of an empty queue.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Seconds between polls of an empty queue."
+        )
         parser.add_argument("--max-tasks", type=int, default=None)
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,114 @@
+"""Shapes shared by every area's API: pages, problems, references and audit entries."""
+
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Schema
+from pydantic import WithJsonSchema
+
+T = TypeVar("T")
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+# Path ids are taken as text so a malformed one is simply "not found" (404), like a foreign
+# one, while the schema still documents them as UUIDs.
+UUIDPath = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
+
+
+class PageParams(Schema):
+    limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page (≤ 200).")
+    offset: int = Field(0, ge=0, description="Rows to skip.")
+
+
+class Page(Schema, Generic[T]):
+    count: int = Field(description="Rows matching the filters, on all pages.")
+    next: str | None = Field(description="URL of the next page, or null on the last.")
+    previous: str | None = Field(description="URL of the previous page, or null on the first.")
+    results: list[T]
+
+
+def paginate(request: HttpRequest, rows: QuerySet[Any], page: PageParams) -> dict[str, Any]:
+    """One COUNT and one page query (plus the queryset's prefetches), whatever the total."""
+    count = rows.count()
+    results = list(rows[page.offset : page.offset + page.limit])
+    return {
+        "count": count,
+        "next": _page_url(request, page.offset + page.limit, page.limit)
+        if page.offset + page.limit < count
+        else None,
+        "previous": _page_url(request, max(page.offset - page.limit, 0), page.limit)
+        if page.offset > 0
+        else None,
+        "results": results,
+    }
+
+
+def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
+    query = request.GET.copy()
+    query["offset"] = str(offset)
+    query["limit"] = str(limit)
+    return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+class ValidationErrorItem(Schema):
+    field: str | None = Field(description="Payload field (dotted for nested), or null.")
+    message: str
+    code: str
+
+
+class ProblemOut(Schema):
+    """RFC 9457 problem details. `type` is stable; match on it, not on `detail`."""
+
+    type: str = Field(examples=["https://accord.dev/problems/validation"])
+    title: str
+    status: int
+    detail: str
+    errors: list[ValidationErrorItem] | None = Field(
+        None, description="For `validation` problems: one entry per invalid field."
+    )
+    current_version: int | None = Field(
+        None, description="For `precondition-failed` and `edit-conflict`: the stored version."
+    )
+
+
+class Ref(Schema):
+    """A reference to another record: its id and what people call it."""
+
+    id: UUID
+    name: str
+
+    @staticmethod
+    def resolve_id(obj: Any) -> Any:
+        return obj.uuid if hasattr(obj, "uuid") else obj["id"]
+
+
+class UserRef(Schema):
+    email: str
+    name: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(getattr(obj, "display_name", "") or obj.email)
+
+
+class AuditEntryOut(Schema):
+    at: datetime
+    actor: UserRef | None = Field(description="Null for changes made by the system or CLI.")
+    actor_label: str
+    action: str = Field(description="create, update or delete")
+    object_type: str = Field(description="e.g. person, function, membership")
+    object_id: UUID
+    object_label: str
+    changes: dict[str, Any] = Field(description="field: [before, after]")
+
+    @staticmethod
+    def resolve_object_type(obj: Any) -> str:
+        return str(obj.object_type).split(".")[-1]
+
+    @staticmethod
+    def resolve_object_id(obj: Any) -> Any:
+        return obj.object_uuid
