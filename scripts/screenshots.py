@@ -75,7 +75,7 @@ def main() -> None:
                 shots = {
                     "dashboard": ws,
                     "people": ws + "people/",
-                    "org-chart": ws + "org-chart/",
+                    "org-chart": ws + "people/chart/",
                     "functions": ws + "functions/",
                     "members": ws + "settings/members/",
                 }

@@ -35,7 +35,10 @@ def token_create(*, membership: Membership, actor: Any, name: str) -> tuple[ApiT
         )
         # The raw secret never reaches the audit trail, only the hint that names it.
         audit_record(
-            workspace=membership.workspace, actor=actor, action="create", instance=token,
+            workspace=membership.workspace,
+            actor=actor,
+            action="create",
+            instance=token,
             changes={
                 "name": [None, name],
                 "hint": [None, token.hint],
@@ -67,7 +70,10 @@ def token_revoke(*, token: ApiToken, actor_membership: Membership | None, actor:
         token.revoked_at = now
         token.version += 1
         audit_record(
-            workspace=token.workspace, actor=actor, action="update", instance=token,
+            workspace=token.workspace,
+            actor=actor,
+            action="update",
+            instance=token,
             changes={"revoked_at": [None, now.isoformat()]},
         )
     return token

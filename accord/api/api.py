@@ -1,14 +1,24 @@
 """The JSON API at /api/v1/: one NinjaAPI, each area adds its router."""
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Router
 from ninja.openapi.docs import DocsBase
 from ninja.operation import Operation
 
 from accord.api.auth import WORKSPACE_HEADER, SessionAuth, TokenAuth
-from accord.api.problems import PROBLEM_TYPES, Problem, problem_type_uri, problems_install
+from accord.api.problems import (
+    PROBLEM_TYPES,
+    Problem,
+    problem_response,
+    problem_type_uri,
+    problems_install,
+)
 from accord.api.schemas import ProblemOut
 from accord.org.api import router as org_router
 from accord.workspaces.api import router as workspaces_router
@@ -66,10 +76,36 @@ class AccordAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         return operation.view_func.__name__
 
+    @property
+    def urls(self) -> tuple[list[URLResolver | URLPattern], str, str]:
+        patterns, app_name, namespace = super().urls
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern):
+                pattern.callback = _not_allowed_as_problem(pattern.callback)
+        return patterns, app_name, namespace
+
     def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(*args, **kwargs)
         _document_problems(schema)
         return schema
+
+
+def _not_allowed_as_problem(view: Callable[..., HttpResponseBase]) -> Callable[..., Any]:
+    """ninja answers a wrong method with a bare 405; answer it as a problem instead."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if isinstance(response, HttpResponseNotAllowed):
+            allowed = response["Allow"]
+            return problem_response(
+                "method-not-allowed",
+                f"{request.method} is not allowed here; use {allowed}.",
+                headers={"Allow": allowed},
+            )
+        return response
+
+    return wrapper
 
 
 def _document_problems(schema: dict[str, Any]) -> None:

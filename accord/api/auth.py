@@ -67,15 +67,14 @@ class SessionAuth(AuthBase):
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
             return None
-        if request.method not in SAFE_METHODS and not getattr(
-            request, "_ninja_csrf_exempt", False
-        ):
-            if check_csrf(request) is not None:
-                raise Problem(
-                    "csrf-failed",
-                    "Session requests that change data need the X-CSRFToken header "
-                    "(or use a bearer token).",
-                )
+        unsafe = request.method not in SAFE_METHODS
+        exempt = getattr(request, "_ninja_csrf_exempt", False)
+        if unsafe and not exempt and check_csrf(request) is not None:
+            raise Problem(
+                "csrf-failed",
+                "Session requests that change data need the X-CSRFToken header "
+                "(or use a bearer token).",
+            )
         return _attach(request, self._membership(request, user))
 
     def _membership(self, request: HttpRequest, user: Any) -> Membership:

@@ -62,9 +62,9 @@ def docs_page(request: HttpRequest, api: NinjaAPI, *, openapi_url: str) -> HttpR
 
 def _markup(paragraph: str) -> str:
     """The small Markdown subset the description uses: **bold** and `code`."""
-    text = escape(paragraph.replace("\n", " ").strip())
-    text = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", text)
-    return mark_safe(re.sub(r"`(.+?)`", r"<code>\1</code>", text))  # noqa: S308 (escaped above)
+    escaped = str(escape(paragraph.replace("\n", " ").strip()))
+    bold = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+    return mark_safe(re.sub(r"`(.+?)`", r"<code>\1</code>", bold))  # noqa: S308 (escaped above)
 
 
 def docs_sections(schema: dict[str, Any]) -> list[DocSection]:
@@ -79,8 +79,8 @@ def docs_sections(schema: dict[str, Any]) -> list[DocSection]:
                     method=method.upper(),
                     path=path,
                     operation_id=details.get("operationId", ""),
-                    summary=details.get("summary", ""),
-                    description=details.get("description", ""),
+                    summary=_markup(details.get("summary", "")),
+                    description=_markup(details.get("description", "")),
                     parameters=[
                         DocField(
                             name=f"{p['name']} ({p['in']})",
@@ -115,7 +115,9 @@ def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, An
 
 def _type_of(schema: dict[str, Any], components: dict[str, Any]) -> str:
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        properties = components.get(name, {}).get("properties")
+        return "{" + ", ".join(properties) + "}" if properties else name
     if "anyOf" in schema:
         return " or ".join(_type_of(option, components) for option in schema["anyOf"])
     kind = schema.get("type", "any")

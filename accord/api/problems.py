@@ -1,7 +1,8 @@
 """Errors as problem details (RFC 9457): one JSON shape with a stable `type` URI per kind."""
 
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core import signals
 from django.core.exceptions import PermissionDenied
@@ -28,6 +29,7 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "permission-denied": (403, "Not allowed"),
     "csrf-failed": (403, "CSRF check failed"),
     "not-found": (404, "Not found"),
+    "method-not-allowed": (405, "Method not allowed"),
     "edit-conflict": (409, "Edit conflict"),
     "precondition-failed": (412, "Precondition failed"),
     "validation": (422, "Some fields are invalid"),
@@ -67,7 +69,11 @@ class PreconditionFailed(Problem):
 
 
 def problem_response(
-    kind: str, detail: str, *, status: int | None = None, headers: dict[str, str] | None = None,
+    kind: str,
+    detail: str,
+    *,
+    status: int | None = None,
+    headers: dict[str, str] | None = None,
     **extra: Any,
 ) -> HttpResponse:
     import json
@@ -81,9 +87,7 @@ def problem_response(
         "detail": detail,
         **extra,
     }
-    response = HttpResponse(
-        json.dumps(body, default=str), status=status, content_type=CONTENT_TYPE
-    )
+    response = HttpResponse(json.dumps(body, default=str), status=status, content_type=CONTENT_TYPE)
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -106,8 +110,11 @@ def validation_errors_from_ninja(exc: NinjaValidationError) -> list[dict[str, An
         # Pydantic prefixes custom messages with "Value error, "; people do not need it.
         message = message.removeprefix("Value error, ")
         errors.append(
-            {"field": _field_name(error.get("loc", ())), "message": message,
-             "code": error.get("type", "invalid")}
+            {
+                "field": _field_name(error.get("loc", ())),
+                "message": message,
+                "code": error.get("type", "invalid"),
+            }
         )
     return errors
 
@@ -115,8 +122,7 @@ def validation_errors_from_ninja(exc: NinjaValidationError) -> list[dict[str, An
 def validation_errors_from_django(exc: DjangoValidationError) -> list[dict[str, Any]]:
     if hasattr(exc, "error_dict"):
         return [
-            {"field": None if field == "__all__" else field, "message": message,
-             "code": "invalid"}
+            {"field": None if field == "__all__" else field, "message": message, "code": "invalid"}
             for field, messages in exc.message_dict.items()
             for message in messages
         ]
@@ -177,9 +183,16 @@ def _on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         )
     if isinstance(exc, Throttled):
         return problem_response("rate-limited", "Slow down and retry later.")
-    kinds = {400: "malformed-request", 401: "not-authenticated", 403: "permission-denied",
-             404: "not-found", 409: "edit-conflict", 412: "precondition-failed",
-             422: "validation", 429: "rate-limited"}
+    kinds = {
+        400: "malformed-request",
+        401: "not-authenticated",
+        403: "permission-denied",
+        404: "not-found",
+        409: "edit-conflict",
+        412: "precondition-failed",
+        422: "validation",
+        429: "rate-limited",
+    }
     kind = kinds.get(exc.status_code, "malformed-request")
     return problem_response(kind, str(exc), status=exc.status_code)
 
@@ -188,22 +201,27 @@ def _on_unhandled(request: HttpRequest, exc: Exception) -> HttpResponse:
     # Log with the traceback and signal like Django does for any uncaught error, so error
     # reporting still sees it; the client gets no internals.
     logger.error(
-        "Internal Server Error: %s", request.path, exc_info=exc,
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
         extra={"status_code": 500, "request": request},
     )
     signals.got_request_exception.send(sender=None, request=request)
-    return problem_response(
-        "server-error", "Something went wrong on our side. It has been logged."
-    )
+    return problem_response("server-error", "Something went wrong on our side. It has been logged.")
 
 
 def problems_install(api: "NinjaAPI") -> None:
     """Replace ninja's default error bodies with problem details."""
-    api.add_exception_handler(Problem, _on_problem)
-    api.add_exception_handler(NinjaValidationError, _on_ninja_validation)
-    api.add_exception_handler(DjangoValidationError, _on_django_validation)
-    api.add_exception_handler(Http404, _on_not_found)
-    api.add_exception_handler(PermissionDenied, _on_permission_denied)
-    api.add_exception_handler(StaleVersion, _on_stale)
-    api.add_exception_handler(HttpError, _on_http_error)
-    api.add_exception_handler(Exception, _on_unhandled)
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (Problem, _on_problem),
+        (NinjaValidationError, _on_ninja_validation),
+        (DjangoValidationError, _on_django_validation),
+        (Http404, _on_not_found),
+        (PermissionDenied, _on_permission_denied),
+        (StaleVersion, _on_stale),
+        (HttpError, _on_http_error),
+        (Exception, _on_unhandled),
+    ]
+    for exc_class, handler in handlers:
+        # ninja types handlers as taking the exception or its class; ours take instances.
+        api.add_exception_handler(exc_class, cast(Any, handler))

@@ -1,15 +1,13 @@
 """Shapes shared by every area's API: pages, problems, references and audit entries."""
 
 from datetime import datetime
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import WithJsonSchema
-
-T = TypeVar("T")
+from pydantic import ValidationInfo, WithJsonSchema, field_validator
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -24,7 +22,7 @@ class PageParams(Schema):
     offset: int = Field(0, ge=0, description="Rows to skip.")
 
 
-class Page(Schema, Generic[T]):
+class Page[T](Schema):
     count: int = Field(description="Rows matching the filters, on all pages.")
     next: str | None = Field(description="URL of the next page, or null on the last.")
     previous: str | None = Field(description="URL of the previous page, or null on the first.")
@@ -52,6 +50,20 @@ def _page_url(request: HttpRequest, offset: int, limit: int) -> str:
     query["offset"] = str(offset)
     query["limit"] = str(limit)
     return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+class PatchSchema(Schema):
+    """A partial update: fields left out keep their value; null is refused unless it clears a
+    reference (the fields in NULLABLE)."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"version"})
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_it_clears(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.NULLABLE:
+            raise ValueError("This field cannot be null; leave it out to keep its value.")
+        return value
 
 
 class ValidationErrorItem(Schema):

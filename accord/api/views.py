@@ -15,8 +15,12 @@ from accord.workspaces.access import object_get, workspace_view
 
 
 def _page(
-    request: HttpRequest, form: TokenForm, *, created: ApiToken | None = None,
-    raw: str = "", status: int = 200,
+    request: HttpRequest,
+    form: TokenForm,
+    *,
+    created: ApiToken | None = None,
+    raw: str = "",
+    status: int = 200,
 ) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     return render(

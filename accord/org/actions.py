@@ -24,7 +24,14 @@ from accord.workspaces.models import Membership, Workspace
 
 FUNCTION_FIELDS = ["name", "description", "lead"]
 PERSON_FIELDS = [
-    "name", "email", "title", "seniority", "function", "manager", "location", "timezone",
+    "name",
+    "email",
+    "title",
+    "seniority",
+    "function",
+    "manager",
+    "location",
+    "timezone",
 ]
 
 
@@ -48,6 +55,7 @@ def _same_workspace(workspace: Workspace, field: str, value: Any) -> None:
 
 # --- functions ------------------------------------------------------------------------------
 
+
 def _function_validate(function: Function) -> None:
     function.name = function.name.strip()
     if not function.name:
@@ -61,7 +69,11 @@ def _function_validate(function: Function) -> None:
 
 
 def function_create(
-    *, workspace: Workspace, actor: Any, name: str, description: str = "",
+    *,
+    workspace: Workspace,
+    actor: Any,
+    name: str,
+    description: str = "",
     lead: Person | None = None,
 ) -> Function:
     function = Function(workspace=workspace, name=name, description=description, lead=lead)
@@ -69,7 +81,10 @@ def function_create(
     with transaction.atomic():
         function.save()
         audit_record(
-            workspace=workspace, actor=actor, action="create", instance=function,
+            workspace=workspace,
+            actor=actor,
+            action="create",
+            instance=function,
             changes=diff({}, snapshot(function, FUNCTION_FIELDS)),
         )
     return function
@@ -98,7 +113,10 @@ def function_update(
         function.version += 1
         function.save(update_fields=[*changes.keys(), "updated_at"])
         audit_record(
-            workspace=function.workspace, actor=actor, action="update", instance=function,
+            workspace=function.workspace,
+            actor=actor,
+            action="update",
+            instance=function,
             changes=changed,
         )
     return function
@@ -107,13 +125,17 @@ def function_update(
 def function_delete(*, function: Function, actor: Any) -> None:
     with transaction.atomic():
         audit_record(
-            workspace=function.workspace, actor=actor, action="delete", instance=function,
+            workspace=function.workspace,
+            actor=actor,
+            action="delete",
+            instance=function,
             changes=diff(snapshot(function, FUNCTION_FIELDS), {}),
         )
         function.delete()
 
 
 # --- people ---------------------------------------------------------------------------------
+
 
 def _person_validate(person: Person) -> None:
     person.name = person.name.strip()
@@ -193,7 +215,10 @@ def person_create(
                 _skills_replace(person, skills)
                 changes["skills"] = [None, _skills_text(_skills_clean(skills))]
             audit_record(
-                workspace=workspace, actor=actor, action="create", instance=person,
+                workspace=workspace,
+                actor=actor,
+                action="create",
+                instance=person,
                 changes=changes,
             )
     except IntegrityError:
@@ -242,7 +267,10 @@ def person_update(
             if "skills" in changed and skills is not None:
                 _skills_replace(person, skills)
             audit_record(
-                workspace=person.workspace, actor=actor, action="update", instance=person,
+                workspace=person.workspace,
+                actor=actor,
+                action="update",
+                instance=person,
                 changes=changed,
             )
     except IntegrityError:
@@ -255,15 +283,16 @@ def person_update(
 def person_delete(*, person: Person, actor: Any) -> None:
     with transaction.atomic():
         audit_record(
-            workspace=person.workspace, actor=actor, action="delete", instance=person,
+            workspace=person.workspace,
+            actor=actor,
+            action="delete",
+            instance=person,
             changes=diff(snapshot(person, PERSON_FIELDS), {}),
         )
         person.delete()
 
 
-def person_skills_set(
-    *, person: Person, actor: Any, skills: dict[str, int]
-) -> list[PersonSkill]:
+def person_skills_set(*, person: Person, actor: Any, skills: dict[str, int]) -> list[PersonSkill]:
     """Replace a person's skills with {skill name: proficiency 1–5}; new skill names are added."""
     _skills_check(skills)
     before = _skills_of(person)
@@ -272,7 +301,10 @@ def person_skills_set(
         rows = _skills_replace(person, skills)
         if _skills_key(before) != _skills_key(after):
             audit_record(
-                workspace=person.workspace, actor=actor, action="update", instance=person,
+                workspace=person.workspace,
+                actor=actor,
+                action="update",
+                instance=person,
                 changes={"skills": [_skills_text(before), _skills_text(after)]},
             )
     return rows
@@ -284,8 +316,9 @@ def _skills_check(skills: dict[str, int]) -> None:
         if not name.strip():
             raise ValidationError({"skills": "A skill needs a name."})
         if len(name.strip()) > 80:
-            raise ValidationError({"skills": f"“{name[:20]}…”: skill names are 80 characters "
-                                             "at most."})
+            raise ValidationError(
+                {"skills": f"“{name[:20]}…”: skill names are 80 characters at most."}
+            )
         if not 1 <= int(level) <= 5:
             raise ValidationError({"skills": f"{name}: proficiency must be 1 to 5."})
         if name.strip().lower() in seen:
@@ -302,12 +335,7 @@ def _skills_key(skills: dict[str, int]) -> dict[str, int]:
 
 
 def _skills_of(person: Person) -> dict[str, int]:
-    return {
-        name: level
-        for name, level in PersonSkill.objects.filter(person=person).values_list(
-            "skill__name", "proficiency"
-        )
-    }
+    return dict(PersonSkill.objects.filter(person=person).values_list("skill__name", "proficiency"))
 
 
 def _skills_replace(person: Person, skills: dict[str, int]) -> list[PersonSkill]:
@@ -325,8 +353,10 @@ def _skills_replace(person: Person, skills: dict[str, int]) -> list[PersonSkill]
     return PersonSkill.objects.bulk_create(
         [
             PersonSkill(
-                workspace=workspace, person=person,
-                skill=catalog[name.strip().lower()], proficiency=int(level),
+                workspace=workspace,
+                person=person,
+                skill=catalog[name.strip().lower()],
+                proficiency=int(level),
             )
             for name, level in skills.items()
         ]
@@ -341,7 +371,14 @@ def _skills_text(skills: dict[str, int]) -> str:
 
 IMPORT_KEEP = timedelta(hours=24)
 PERSON_IMPORT_FIELDS = [
-    "name", "title", "seniority", "function", "manager", "location", "timezone", "version",
+    "name",
+    "title",
+    "seniority",
+    "function",
+    "manager",
+    "location",
+    "timezone",
+    "version",
     "updated_at",
 ]
 
@@ -455,8 +492,12 @@ def person_import_apply(
             workspace=batch.workspace, actor=actor, plan=plan, context=context, now=now
         )
         ImportBatch.objects.filter(pk=batch.pk).update(
-            status=ImportBatch.Status.APPLIED, result=result, rows=[], valid_only=valid_only,
-            error="", finished_at=timezone.now(),
+            status=ImportBatch.Status.APPLIED,
+            result=result,
+            rows=[],
+            valid_only=valid_only,
+            error="",
+            finished_at=timezone.now(),
         )
     batch.status = ImportBatch.Status.APPLIED
     batch.result = result
@@ -465,7 +506,7 @@ def person_import_apply(
 
 def _chunks(items: list[Any], size: int = 500) -> Iterator[list[Any]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _import_write(
@@ -554,7 +595,9 @@ def _import_write(
     PersonSkill.objects.bulk_create(
         [
             PersonSkill(
-                workspace=workspace, person_id=person_id, skill_id=skill_ids[name.lower()],
+                workspace=workspace,
+                person_id=person_id,
+                skill_id=skill_ids[name.lower()],
                 proficiency=level,
             )
             for person_id, skills in skill_rows
@@ -563,13 +606,17 @@ def _import_write(
         batch_size=500,
     )
 
-    def audited(changes: dict[str, tuple[str, str]], row_values: dict[str, Any]) -> dict:
+    def audited(
+        changes: dict[str, tuple[str, str]], row_values: dict[str, Any]
+    ) -> dict[str, list[Any]]:
         entry: dict[str, list[Any]] = {}
         for name, (before, after) in changes.items():
             if name == "manager_email":
                 manager = row_values.get("manager_email")
-                entry["manager"] = [before and names.get(before, before) or None,
-                                    names.get(manager, manager) if manager else None]
+                entry["manager"] = [
+                    names.get(before, before) if before else None,
+                    names.get(manager, manager) if manager else None,
+                ]
             else:
                 entry[name] = [before or None, after or None]
         return entry

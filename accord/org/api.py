@@ -54,7 +54,11 @@ def _references(workspace: Workspace, fields: dict[str, Any]) -> dict[str, Any]:
     """Swap function/manager/lead ids for records, reporting every unknown id at once."""
     resolved = dict(fields)
     errors: dict[str, list[str]] = {}
-    kinds = {"function": Function, "manager": Person, "lead": Person}
+    kinds: dict[str, type[Function] | type[Person]] = {
+        "function": Function,
+        "manager": Person,
+        "lead": Person,
+    }
     for field, source in kinds.items():
         if field in resolved:
             try:
@@ -70,8 +74,9 @@ def _references(workspace: Workspace, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def _function_get(workspace: Workspace, function_id: Any) -> Function:
-    return object_get(selectors.function_list(workspace=workspace), workspace=workspace,
-                      uuid=function_id)
+    return object_get(
+        selectors.function_list(workspace=workspace), workspace=workspace, uuid=function_id
+    )
 
 
 @router.get("/functions", response=Page[FunctionOut], tags=["functions"])
@@ -123,7 +128,9 @@ def update_function(
     expected = changes.pop("version", None)
     version_check(expected, function.version)
     actions.function_update(
-        function=function, actor=membership.user, expected_version=expected,
+        function=function,
+        actor=membership.user,
+        expected_version=expected,
         **_references(workspace, changes),
     )
     function = _function_get(workspace, function.uuid)
@@ -141,9 +148,7 @@ def delete_function(request: HttpRequest, function_id: UUIDPath) -> Status[None]
     return Status(204, None)
 
 
-@router.get(
-    "/functions/{function_id}/history", response=Page[AuditEntryOut], tags=["functions"]
-)
+@router.get("/functions/{function_id}/history", response=Page[AuditEntryOut], tags=["functions"])
 def function_history(
     request: HttpRequest, function_id: UUIDPath, page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -159,7 +164,8 @@ def function_history(
 def _person_get(workspace: Workspace, person_id: Any) -> Person:
     return object_get(
         selectors.person_detail(workspace=workspace, uuid=person_id),
-        workspace=workspace, uuid=person_id,
+        workspace=workspace,
+        uuid=person_id,
     )
 
 

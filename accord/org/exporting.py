@@ -34,8 +34,17 @@ def people_xlsx(rows: Iterable[Mapping[str, str]], *, sheet_title: str = "People
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     sheet.freeze_panes = "A2"
-    widths = {"name": 24, "email": 30, "title": 24, "seniority": 18, "function": 16,
-              "manager_email": 30, "location": 16, "timezone": 20, "skills": 36}
+    widths = {
+        "name": 24,
+        "email": 30,
+        "title": 24,
+        "seniority": 18,
+        "function": 16,
+        "manager_email": 30,
+        "location": 16,
+        "timezone": 20,
+        "skills": 36,
+    }
     for index, name in enumerate(FIELDS):
         sheet.column_dimensions[chr(ord("A") + index)].width = widths[name]
     from openpyxl.cell import WriteOnlyCell

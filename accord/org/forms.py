@@ -9,7 +9,7 @@ from accord.org.models import Function, Person, Seniority
 from accord.workspaces.models import Workspace
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(forms.ModelChoiceField[Person]):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} ({obj.email})"
 
@@ -21,26 +21,34 @@ class PersonForm(forms.Form):
     )
     title = forms.CharField(max_length=120, required=False, label="Job title")
     seniority = forms.TypedChoiceField(
-        choices=Seniority.choices, coerce=int, initial=Seniority.IC,
+        choices=Seniority.choices,
+        coerce=int,
+        initial=Seniority.IC,
         help_text="Used to compare voices across levels in partnership insights.",
     )
     function = forms.ModelChoiceField(
-        queryset=Function.objects.none(), required=False, to_field_name="uuid",
+        queryset=Function.objects.none(),
+        required=False,
+        to_field_name="uuid",
         empty_label="No function",
     )
     manager = PersonChoiceField(
-        queryset=Person.objects.none(), required=False, to_field_name="uuid",
+        queryset=Person.objects.none(),
+        required=False,
+        to_field_name="uuid",
         empty_label="No manager",
     )
     location = forms.CharField(max_length=120, required=False, help_text="City or office.")
     timezone = forms.CharField(
-        max_length=64, required=False, label="Time zone",
+        max_length=64,
+        required=False,
+        label="Time zone",
         widget=forms.TextInput(attrs={"list": "timezone-names", "autocomplete": "off"}),
         help_text="An IANA name, e.g. Europe/Paris or America/New_York.",
     )
     skills = forms.CharField(
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 7}),
         help_text="One per line as “Skill: level”, level 1 (learning) to 5 (expert). "
         "Example: Negotiation: 4",
     )
@@ -101,7 +109,13 @@ class PersonForm(forms.Form):
         return {
             name: data[name]
             for name in (
-                "name", "email", "title", "seniority", "function", "manager", "location",
+                "name",
+                "email",
+                "title",
+                "seniority",
+                "function",
+                "manager",
+                "location",
                 "timezone",
             )
         }
@@ -119,7 +133,9 @@ class FunctionForm(forms.Form):
         help_text="What this function is responsible for, in a sentence or two.",
     )
     lead = PersonChoiceField(
-        queryset=Person.objects.none(), required=False, to_field_name="uuid",
+        queryset=Person.objects.none(),
+        required=False,
+        to_field_name="uuid",
         empty_label="No lead yet",
     )
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -145,11 +161,12 @@ class FunctionForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="People file",
-        help_text="CSV (UTF-8) or Excel .xlsx, with a header row. Required columns: name, "
-        "email.",
+        help_text="CSV (UTF-8) or Excel .xlsx, with a header row. Required columns: name, email.",
         widget=forms.ClearableFileInput(
-            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument."
-                   "spreadsheetml.sheet"}
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument."
+                "spreadsheetml.sheet"
+            }
         ),
     )
     create_missing_functions = forms.BooleanField(

@@ -52,8 +52,14 @@ HEADER_SYNONYMS: dict[str, tuple[str, ...]] = {
     "seniority": ("seniority", "level", "seniority level", "grade", "band"),
     "function": ("function", "department", "functional area", "team", "dept"),
     "manager_email": (
-        "manager email", "manager", "manager e mail", "reports to", "line manager",
-        "line manager email", "manager email address", "supervisor email",
+        "manager email",
+        "manager",
+        "manager e mail",
+        "reports to",
+        "line manager",
+        "line manager email",
+        "manager email address",
+        "supervisor email",
     ),
     "location": ("location", "office", "city", "site"),
     "timezone": ("timezone", "time zone", "tz"),
@@ -78,7 +84,12 @@ for _level, (_code, _label) in SENIORITY_LEVELS.items():
 _SENIORITY_WORDS.update({"senior": 2, "exec": 5, "individual": 1})
 
 MAX_LENGTHS = {
-    "name": 150, "email": 254, "title": 120, "location": 120, "timezone": 64, "function": 80,
+    "name": 150,
+    "email": 254,
+    "title": 120,
+    "location": 120,
+    "timezone": 64,
+    "function": 80,
 }
 SKILL_NAME_MAX = 80
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -147,14 +158,12 @@ def escape_cell(text: str) -> str:
     return text
 
 
-def read_people_file(
-    content: bytes, filename: str, *, max_bytes: int, max_rows: int
-) -> ParsedFile:
+def read_people_file(content: bytes, filename: str, *, max_bytes: int, max_rows: int) -> ParsedFile:
     """Parse a CSV or XLSX upload into rows, or raise ImportFileError saying what is wrong."""
     if len(content) > max_bytes:
         raise ImportFileError(
-            f"The file is {_megabytes(len(content))} MB; the limit is "
-            f"{_megabytes(max_bytes)} MB. Split it into smaller files and import them one "
+            f"The file is {megabytes(len(content))} MB; the limit is "
+            f"{megabytes(max_bytes)} MB. Split it into smaller files and import them one "
             "after the other."
         )
     if not content.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
@@ -183,9 +192,12 @@ def read_people_file(
     return _rows_from_table(table, file_format=file_format, max_rows=max_rows)
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """1536 KiB → '1.5'; small sizes keep two significant digits ('0.02')."""
     value = size / (1024 * 1024)
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    if value < 1:
+        return f"{value:.2g}"
+    return f"{value:.1f}".removesuffix(".0")
 
 
 def _decode_text(content: bytes) -> str:
@@ -234,7 +246,7 @@ def _csv_rows(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
         except csv.Error as error:
             raise ImportFileError(
                 f"The CSV file is malformed at row {number + 1} (line {reader.line_num}): "
-                f"{error}. Check that quoted cells start and end with a double quote (\"), "
+                f'{error}. Check that quoted cells start and end with a double quote ("), '
                 "or open the file in a spreadsheet and save it again as CSV UTF-8."
             ) from None
         number += 1
@@ -398,8 +410,7 @@ def skills_parse(text: str) -> tuple[dict[str, int], list[str]]:
             continue
         if not re.fullmatch(r"[1-5](\.0+)?", level_text):
             problems.append(
-                f"Skill “{name}” needs a level from 1 (learning) to 5 (expert), "
-                f"e.g. “{name}: 3”."
+                f"Skill “{name}” needs a level from 1 (learning) to 5 (expert), e.g. “{name}: 3”."
             )
             continue
         if name.lower() in seen:
@@ -532,8 +543,10 @@ def plan_import(
         values, reasons = _normalize(source, present, functions, skill_names)
         email = values.get("email", "")
         plan = RowPlan(
-            row=source.number, email=email or source.values.get("email", ""),
-            name=values.get("name") or source.values.get("name", ""), action=REJECT,
+            row=source.number,
+            email=email or source.values.get("email", ""),
+            name=values.get("name") or source.values.get("name", ""),
+            action=REJECT,
             reasons=[*source.problems, *reasons],
         )
         plans.append(plan)
@@ -758,15 +771,20 @@ def _cycles(manager_of: Mapping[str, str | None], *, start: Iterable[str]) -> li
             path.append(node)
             node = manager_of.get(node)
         if node is not None and state.get(node) == 1:
-            cycles.append(path[path.index(node):])
+            cycles.append(path[path.index(node) :])
         for visited in path:
             state[visited] = 2
     return cycles
 
 
 _DEFAULTS: dict[str, Any] = {
-    "title": "", "seniority": 1, "function": None, "manager_email": None, "location": "",
-    "timezone": "", "skills": {},
+    "title": "",
+    "seniority": 1,
+    "function": None,
+    "manager_email": None,
+    "location": "",
+    "timezone": "",
+    "skills": {},
 }
 
 
@@ -815,11 +833,25 @@ def template_rows() -> list[list[str]]:
     return [
         list(FIELDS),
         [
-            "Dana Reyes", "dana@example.com", "VP Sales", "Executive", "Sales", "", "Berlin",
-            "Europe/Berlin", "Negotiation:5; Forecasting:4",
+            "Dana Reyes",
+            "dana@example.com",
+            "VP Sales",
+            "Executive",
+            "Sales",
+            "",
+            "Berlin",
+            "Europe/Berlin",
+            "Negotiation:5; Forecasting:4",
         ],
         [
-            "Sam Ito", "sam@example.com", "Account Executive", "ic", "Sales",
-            "dana@example.com", "Lisbon", "Europe/Lisbon", "Negotiation:3",
+            "Sam Ito",
+            "sam@example.com",
+            "Account Executive",
+            "ic",
+            "Sales",
+            "dana@example.com",
+            "Lisbon",
+            "Europe/Lisbon",
+            "Negotiation:3",
         ],
     ]

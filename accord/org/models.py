@@ -16,6 +16,9 @@ class Seniority(models.IntegerChoices):
     EXECUTIVE = 5, "Executive"
 
 
+SENIORITY_SHORT = {1: "IC", 2: "Senior IC", 3: "Manager", 4: "Director", 5: "Executive"}
+
+
 class Function(TenantModel):
     """A functional area of the business (Sales, Finance, …)."""
 
@@ -28,9 +31,7 @@ class Function(TenantModel):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                "workspace", Lower("name"), name="function_unique_name_ci"
-            )
+            models.UniqueConstraint("workspace", Lower("name"), name="function_unique_name_ci")
         ]
 
     def __str__(self) -> str:
@@ -66,7 +67,10 @@ class Person(TenantModel):
     location = models.CharField(max_length=120, blank=True)
     timezone = models.CharField(max_length=64, blank=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
         related_name="people",
     )
     skills = models.ManyToManyField(Skill, through="PersonSkill", related_name="people")
@@ -85,6 +89,21 @@ class Person(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def seniority_short(self) -> str:
+        """A compact label for tables: 'Senior IC' rather than the full level name."""
+        return SENIORITY_SHORT.get(self.seniority, "")
+
+    @property
+    def initials(self) -> str:
+        """'Alice Archer' → 'AA', for avatars."""
+        parts = self.name.split()
+        if not parts:
+            return "?"
+        if len(parts) == 1:
+            return parts[0][:2].upper()
+        return (parts[0][0] + parts[-1][0]).upper()
 
 
 class PersonSkill(TenantModel):

@@ -1,19 +1,23 @@
 """API shapes for functions and people. Ids are UUIDs; references are by id."""
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
 
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from accord.api.schemas import Ref
+from accord.api.schemas import PatchSchema, Ref
 from accord.org.models import Seniority
 from accord.org.selectors import PERSON_SORTS
 
 SENIORITY_HELP = "; ".join(f"{value} = {label}" for value, label in Seniority.choices)
 
-PersonSort = Literal[tuple(PERSON_SORTS)]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    PersonSort = str
+else:
+    # The sort keys the people selector knows, as an enum in the OpenAPI document.
+    PersonSort = Literal[tuple(PERSON_SORTS)]
 
 
 # --- functions ------------------------------------------------------------------------------
@@ -44,11 +48,13 @@ class FunctionCreate(Schema):
     lead: UUID | None = Field(None, description="Id of the person who leads it.")
 
 
-class FunctionUpdate(Schema):
-    """Only the fields sent change. Fields default to None only when absent (null is refused)."""
+class FunctionUpdate(PatchSchema):
+    """Only the fields sent change; null clears `lead` and is refused elsewhere."""
 
-    name: str = Field(None, max_length=80)
-    description: str = Field(None)
+    NULLABLE = frozenset({"lead", "version"})
+
+    name: str | None = Field(None, max_length=80)
+    description: str | None = None
     lead: UUID | None = Field(None, description="Id of the person who leads it; null clears.")
     version: int | None = Field(None, description="The version you edited: 409 if it changed.")
 
@@ -151,18 +157,21 @@ class PersonCreate(Schema):
         return _skills_unique(skills)
 
 
-class PersonUpdate(Schema):
-    """Only the fields sent change; `skills`, when sent, replaces the whole list."""
+class PersonUpdate(PatchSchema):
+    """Only the fields sent change; `skills`, when sent, replaces the whole list. Null clears
+    `function` and `manager` and is refused elsewhere."""
 
-    name: str = Field(None, max_length=150)
-    email: str = Field(None, max_length=254)
-    title: str = Field(None, max_length=120)
-    seniority: int = Field(None, ge=1, le=5, description=SENIORITY_HELP)
+    NULLABLE = frozenset({"function", "manager", "version"})
+
+    name: str | None = Field(None, max_length=150)
+    email: str | None = Field(None, max_length=254)
+    title: str | None = Field(None, max_length=120)
+    seniority: int | None = Field(None, ge=1, le=5, description=SENIORITY_HELP)
     function: UUID | None = Field(None, description="Id of the function; null clears it.")
     manager: UUID | None = Field(None, description="Id of the manager; null clears it.")
-    location: str = Field(None, max_length=120)
-    timezone: str = Field(None, max_length=64)
-    skills: list[SkillIn] = Field(None)
+    location: str | None = Field(None, max_length=120)
+    timezone: str | None = Field(None, max_length=64)
+    skills: list[SkillIn] | None = None
     version: int | None = Field(None, description="The version you edited: 409 if it changed.")
 
     @field_validator("skills")

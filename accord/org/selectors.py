@@ -62,11 +62,15 @@ def person_list(
 
 def person_detail(*, workspace: Workspace, uuid: Any) -> QuerySet[Person]:
     """The queryset the access helper resolves a person from, with what the page shows."""
-    return Person.objects.filter(workspace=workspace).select_related(
-        "function", "manager", "user"
-    ).prefetch_related(
-        Prefetch("person_skills", queryset=PersonSkill.objects.select_related("skill")),
-        Prefetch("reports", queryset=Person.objects.select_related("function").order_by("name")),
+    return (
+        Person.objects.filter(workspace=workspace)
+        .select_related("function", "manager", "user")
+        .prefetch_related(
+            Prefetch("person_skills", queryset=PersonSkill.objects.select_related("skill")),
+            Prefetch(
+                "reports", queryset=Person.objects.select_related("function").order_by("name")
+            ),
+        )
     )
 
 
@@ -88,7 +92,14 @@ class OrgNode:
 
     @property
     def size(self) -> int:
-        return 1 + sum(child.size for child in self.reports)
+        """People in this subtree, this person included (iterative: chains can be deep)."""
+        total = 0
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            total += 1
+            stack.extend(node.reports)
+        return total
 
 
 def org_tree(*, workspace: Workspace, function: str | None = None) -> list[OrgNode]:
@@ -96,8 +107,16 @@ def org_tree(*, workspace: Workspace, function: str | None = None) -> list[OrgNo
     people = list(
         Person.objects.filter(workspace=workspace)
         .select_related("function")
-        .only("uuid", "name", "title", "seniority", "manager_id", "function__name",
-              "function__uuid", "workspace_id")
+        .only(
+            "uuid",
+            "name",
+            "title",
+            "seniority",
+            "manager_id",
+            "function__name",
+            "function__uuid",
+            "workspace_id",
+        )
         .order_by("name")
     )
     if function:
@@ -271,7 +290,14 @@ def person_import_context(*, workspace: Workspace) -> ImportContext:
     skill_names = dict(skills)
     people = list(
         Person.objects.filter(workspace=workspace).values_list(
-            "pk", "email", "name", "title", "seniority", "function_id", "manager_id", "location",
+            "pk",
+            "email",
+            "name",
+            "title",
+            "seniority",
+            "function_id",
+            "manager_id",
+            "location",
             "timezone",
         )
     )
@@ -281,8 +307,9 @@ def person_import_context(*, workspace: Workspace) -> ImportContext:
         "person_id", "skill_id", "proficiency"
     ):
         person_skills.setdefault(person_id, {})[skill_names[skill_id]] = level
-    records = {
-        emails[pk]: PersonRecord(
+    records: dict[str, PersonRecord] = {}
+    for pk, _email, name, title, seniority, function_id, manager_id, location, zone in people:
+        records[emails[pk]] = PersonRecord(
             email=emails[pk],
             name=name,
             title=title,
@@ -290,12 +317,9 @@ def person_import_context(*, workspace: Workspace) -> ImportContext:
             function=function_names.get(function_id) if function_id else None,
             manager_email=emails.get(manager_id) if manager_id else None,
             location=location,
-            timezone=timezone,
+            timezone=zone,
             skills=person_skills.get(pk, {}),
         )
-        for pk, _email, name, title, seniority, function_id, manager_id, location, timezone
-        in people
-    }
     members = Membership.objects.filter(workspace=workspace).values_list("user__email", "user_id")
     return ImportContext(
         directory=Directory(
@@ -317,8 +341,15 @@ def person_export_rows(
     source = people if people is not None else Person.objects.filter(workspace=workspace)
     rows = list(
         source.order_by(*(source.query.order_by or ["name", "pk"])).values_list(
-            "pk", "name", "email", "title", "seniority", "function__name", "manager__email",
-            "location", "timezone",
+            "pk",
+            "name",
+            "email",
+            "title",
+            "seniority",
+            "function__name",
+            "manager__email",
+            "location",
+            "timezone",
         )
     )
     skills: dict[int, dict[str, int]] = {}

@@ -22,9 +22,9 @@ from accord.org.forms import FunctionForm, ImportApplyForm, ImportUploadForm, Pe
 from accord.org.importing import (
     ACTIONS,
     FIELDS,
-    HEADER_SYNONYMS,
     REJECT,
     ImportFileError,
+    megabytes,
     read_people_file,
     seniority_label,
     skills_text,
@@ -44,7 +44,6 @@ PERSON_COLUMNS = [
     ("function", "Function"),
     ("seniority", "Seniority"),
     ("manager", "Manager"),
-    ("location", "Location"),
 ]
 
 
@@ -81,7 +80,8 @@ def _person_filters(params: QueryDict) -> dict[str, Any]:
     return {
         "search": params.get("q", "").strip()[:100],
         "function": "none" if function == "none" else _uuid_or_none(function),
-        "seniority": int(seniority) if seniority.isdigit() and int(seniority) in Seniority.values
+        "seniority": int(seniority)
+        if seniority.isdigit() and int(seniority) in Seniority.values
         else None,
         "manager": _uuid_or_none(params.get("manager")),
         "sort": sort if sort in selectors.PERSON_SORTS else "name",
@@ -121,6 +121,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "people": list(page.object_list),
         "filters": filters,
         "filtered": filtered,
+        "directory_empty": not filtered and page.paginator.count == 0,
         "headers": _sort_headers(request.GET, filters["sort"]),
         "query_without_page": (_query(request.GET, page=None) + "&").lstrip("&"),
         "export_query": _query(request.GET, page=None, sort=filters["sort"]),
@@ -251,7 +252,7 @@ def person_edit(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
             theirs = _person_values(fresh)
             yours = _submitted_values(form.cleaned_data)
             conflicts = [
-                (form.fields[name].label or name.title(), theirs[name], yours[name])
+                (str(form.fields[name].label or name.title()), theirs[name], yours[name])
                 for name in theirs
                 if theirs[name] != yours[name]
             ]
@@ -262,7 +263,7 @@ def person_edit(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
             form.add_error(
                 None,
                 f"Someone else saved {fresh.name} while you were editing. Your changes are "
-                "not saved yet: compare them with the saved version below, then save again "
+                "not saved yet: compare them with the saved version above, then save again "
                 "to keep yours, or cancel to keep theirs.",
             )
             found = fresh
@@ -444,9 +445,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
     focus = _uuid_or_none(request.GET.get("focus"))
     expand_all = request.GET.get("expand") == "all"
     roots = selectors.org_tree(workspace=workspace, function=function)
-    lines = selectors.org_chart_lines(
-        roots, expand_depth=10**6 if expand_all else 2, focus=focus
-    )
+    lines = selectors.org_chart_lines(roots, expand_depth=10**6 if expand_all else 2, focus=focus)
     functions = list(
         Function.objects.filter(workspace=workspace).only("uuid", "name").order_by("name")
     )
@@ -476,34 +475,43 @@ def _async_threshold() -> int:
     return int(getattr(settings, "ACCORD_IMPORT_ASYNC_ROWS", 2000))
 
 
-def _columns_help() -> list[dict[str, Any]]:
-    notes = {
-        "name": "Required. The person's full name.",
-        "email": "Required. The key: a row updates the person with this email (any case), or "
-        "adds them.",
-        "title": "Job title.",
-        "seniority": "1–5, a code (ic, senior_ic, manager, director, executive) or a label "
-        "such as Manager. Empty keeps the current level.",
-        "function": "Name of an existing function, e.g. Sales. Unknown names are rejected "
-        "unless you choose to create them.",
-        "manager_email": "Email of their manager, who must be in the workspace or in the file.",
-        "location": "City or office.",
-        "timezone": "IANA name, e.g. Europe/Paris.",
-        "skills": "Skill:level pairs separated by semicolons, e.g. Python:4; SQL:3.",
-    }
-    return [
-        {
-            "name": name,
-            "note": notes[name],
-            "synonyms": ", ".join(s for s in HEADER_SYNONYMS[name][1:4]),
-        }
-        for name in FIELDS
+def _columns_help() -> list[dict[str, str]]:
+    """What each column means, for the upload page (synonyms as people would type them)."""
+    rows = [
+        ("name", "Required. The person's full name.", "Full name, Employee"),
+        (
+            "email",
+            "Required. The key: a row updates the person with this email (any case), or adds them.",
+            "E-mail, Email address, Work email",
+        ),
+        ("title", "Job title.", "Job title, Position, Role"),
+        (
+            "seniority",
+            "1–5, a code (ic, senior_ic, manager, director, executive) or a label such as "
+            "Manager. Empty keeps the current level.",
+            "Level, Grade, Band",
+        ),
+        (
+            "function",
+            "Name of an existing function, e.g. Sales. Unknown names are rejected unless you "
+            "choose to create them.",
+            "Department, Team",
+        ),
+        (
+            "manager_email",
+            "Email of their manager, who must be in the workspace or in the file.",
+            "Manager, Manager email, Reports to",
+        ),
+        ("location", "City or office.", "Office, City, Site"),
+        ("timezone", "IANA name, e.g. Europe/Paris.", "Time zone, TZ"),
+        ("skills", "Skill:level pairs separated by semicolons, e.g. Python:4; SQL:3.", "Skill"),
     ]
+    return [{"name": name, "note": note, "synonyms": synonyms} for name, note, synonyms in rows]
 
 
 def _import_limits() -> dict[str, Any]:
     return {
-        "max_mb": f"{settings.ACCORD_IMPORT_MAX_BYTES / (1024 * 1024):g}",
+        "max_mb": megabytes(settings.ACCORD_IMPORT_MAX_BYTES),
         "max_rows": settings.ACCORD_IMPORT_MAX_ROWS,
     }
 
@@ -521,8 +529,8 @@ def person_import(request: HttpRequest) -> HttpResponse:
             if upload.size > limit:
                 # Answer before reading a file that is too big into memory.
                 raise ImportFileError(
-                    f"The file is {upload.size / 1048576:.1f} MB; the limit is "
-                    f"{limit / 1048576:g} MB. Split it into smaller files and import them one "
+                    f"The file is {megabytes(upload.size)} MB; the limit is "
+                    f"{megabytes(limit)} MB. Split it into smaller files and import them one "
                     "after the other."
                 )
             parsed = read_people_file(
@@ -587,7 +595,10 @@ def person_import_preview(request: HttpRequest, batch: uuid.UUID) -> HttpRespons
     plan, _context = selectors.person_import_plan(batch=found)
     counts = plan.counts
     show = request.GET.get("show", "")
-    if show not in ACTIONS:
+    if show == "all":
+        show = ""
+    elif show not in ACTIONS:
+        # Rejected rows first: they are what the user has to act on.
         show = REJECT if counts[REJECT] else ""
     rows = [row for row in plan.rows if not show or row.action == show]
     page = Paginator(rows, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -665,7 +676,8 @@ def person_import_status(request: HttpRequest, batch: uuid.UUID) -> HttpResponse
         "elapsed": elapsed,
         "polling": found.status in {ImportBatch.Status.QUEUED, ImportBatch.Status.APPLYING},
         "status_url": reverse(
-            "person_import_status", args=[request.workspace.slug, found.uuid]  # type: ignore[attr-defined]
+            "person_import_status",
+            args=[request.workspace.slug, found.uuid],  # type: ignore[attr-defined]
         ),
         "tab": "import",
     }

@@ -61,7 +61,8 @@ def update_workspace(
 
 def _member_get(workspace: Workspace, member_id: Any) -> Membership:
     return object_get(
-        Membership.objects.select_related("user", "workspace"), workspace=workspace,
+        Membership.objects.select_related("user", "workspace"),
+        workspace=workspace,
         uuid=member_id,
     )
 
@@ -159,9 +160,7 @@ def revoke_invitation(request: HttpRequest, invitation_id: UUIDPath) -> Status[N
 # --- history and audit ----------------------------------------------------------------------
 
 
-@router.get(
-    "/history/{object_type}/{object_id}", response=Page[AuditEntryOut], tags=["history"]
-)
+@router.get("/history/{object_type}/{object_id}", response=Page[AuditEntryOut], tags=["history"])
 def history(
     request: HttpRequest, object_type: HistoryType, object_id: UUIDPath, page: Query[PageParams]
 ) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from uuid import UUID
 
 from ninja import Field, Schema
 
-from accord.api.schemas import UserRef
+from accord.api.schemas import PatchSchema, UserRef
 from accord.workspaces.models import Role
 
 RoleName = Literal["owner", "admin", "member", "viewer"]
@@ -52,8 +52,8 @@ class WorkspaceOut(Schema):
         return obj.workspace.created_at
 
 
-class WorkspaceUpdate(Schema):
-    name: str = Field(None, max_length=120)
+class WorkspaceUpdate(PatchSchema):
+    name: str | None = Field(None, max_length=120)
     version: int | None = Field(None, description="The version you edited: 409 if it changed.")
 
 
@@ -87,8 +87,8 @@ class MemberFilters(Schema):
     role: RoleName | None = None
 
 
-class MemberUpdate(Schema):
-    role: RoleName = Field(None, description="The new role.")
+class MemberUpdate(PatchSchema):
+    role: RoleName | None = Field(None, description="The new role.")
     version: int | None = Field(None, description="The version you edited: 409 if it changed.")
 
 

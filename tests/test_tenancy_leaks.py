@@ -1,0 +1,456 @@
+"""No URL of the project shows or changes acme's data for anyone outside acme.
+
+The walk is generic: it discovers every URL pattern (pages, API, accounts) and every operation
+of the OpenAPI document at run time, so pages added later are covered without editing this
+file. Path parameters are filled with acme's real slugs and UUIDs (and random UUIDs); each URL
+is requested as a globex owner (session), with a globex owner's token, and anonymously.
+
+Expected: never a 5xx, never acme's name, emails or ids in a body (ids the URL itself carries
+may be echoed), never a 2xx for a URL inside acme's workspace, and acme's rows unchanged.
+"""
+
+import itertools
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls.exceptions import Resolver404
+
+from accord.api.actions import token_create
+from accord.api.testing import bearer_client
+from accord.org.actions import person_skills_set, person_update
+from accord.org.models import Function, Person
+from accord.workspaces.actions import invitation_create
+from accord.workspaces.models import AuditEntry
+
+RANDOM_UUID = "5e0c7a0e-9d4b-4c1e-8f0a-000000000000"
+CONVERTER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+NAMED_GROUP = re.compile(r"\(\?P<(?P<name>\w+)>")
+# Path parameter names -> the model whose ids they take (else every kind of id is tried).
+PARAM_MODELS = {
+    "person": "org.person",
+    "function": "org.function",
+    "member": "workspaces.membership",
+    "invitation": "workspaces.invitation",
+    "token": "api.apitoken",
+    "batch": "org.importbatch",
+}
+UNSAFE_PAGE_METHODS = ("post",)
+MINIMUM_PATTERNS = 60
+MINIMUM_REQUESTS = 800
+
+
+@dataclass(frozen=True)
+class Route:
+    """A URL pattern flattened to its segments: (kind, text) with kind "route" or "regex"."""
+
+    segments: tuple[tuple[str, str], ...]
+    name: str
+    callback: Any
+
+    @property
+    def template(self) -> str:
+        return "".join(text for _kind, text in self.segments)
+
+    def params(self) -> list[tuple[str, str]]:
+        found = []
+        for kind, text in self.segments:
+            if kind == "route":
+                found += [(m["name"], m["converter"] or "str") for m in CONVERTER.finditer(text)]
+            else:
+                found += [(m["name"], "regex") for m in NAMED_GROUP.finditer(text)]
+        return found
+
+    def fill(self, values: dict[str, str]) -> str | None:
+        parts = []
+        for kind, text in self.segments:
+            if kind == "route":
+                parts.append(CONVERTER.sub(lambda m: values[m["name"]], text))
+            else:
+                filled = _fill_regex(text, values)
+                if filled is None:
+                    return None
+                parts.append(filled)
+        return "/" + "".join(parts)
+
+
+def _fill_regex(regex: str, values: dict[str, str]) -> str | None:
+    """Replace named groups with values; None if other regex syntax remains."""
+    text = regex.removeprefix("^").removesuffix("$").removesuffix(r"\Z")
+    out = []
+    position = 0
+    while position < len(text):
+        match = NAMED_GROUP.match(text, position)
+        if match:
+            depth, cursor = 1, match.end()
+            while depth and cursor < len(text):
+                if text[cursor] == "\\":
+                    cursor += 1
+                elif text[cursor] == "(":
+                    depth += 1
+                elif text[cursor] == ")":
+                    depth -= 1
+                cursor += 1
+            out.append(values[match["name"]])
+            position = cursor
+            continue
+        char = text[position]
+        if char == "\\" and position + 1 < len(text) and text[position + 1] in "./-":
+            out.append(text[position + 1])
+            position += 2
+            continue
+        if char in "()[]{}*+?|^$\\":
+            return None
+        out.append(char)
+        position += 1
+    return "".join(out)
+
+
+def discover_routes() -> list[Route]:
+    """Every URL pattern of the project, one per distinct path template."""
+    routes: dict[str, Route] = {}
+
+    def walk(patterns: list[Any], prefix: tuple[tuple[str, str], ...]) -> None:
+        for pattern in patterns:
+            kind = "regex" if type(pattern.pattern).__name__ == "RegexPattern" else "route"
+            segments = (*prefix, (kind, str(pattern.pattern)))
+            if isinstance(pattern, URLResolver):
+                walk(pattern.url_patterns, segments)
+            elif isinstance(pattern, URLPattern):
+                route = Route(segments=segments, name=pattern.name or "", callback=pattern.callback)
+                routes.setdefault(route.template, route)
+
+    walk(get_resolver().url_patterns, ())
+    return list(routes.values())
+
+
+# --- acme's data: what must never leak ------------------------------------------------------
+
+
+@dataclass
+class AcmeData:
+    slug: str
+    ids_by_model: dict[str, list[str]]
+    markers: list[str]
+
+    @property
+    def all_ids(self) -> list[str]:
+        return [i for ids in self.ids_by_model.values() for i in ids]
+
+    def sample_ids(self, param: str) -> list[str]:
+        label = PARAM_MODELS.get(param.removesuffix("_id"))
+        if label and self.ids_by_model.get(label):
+            return self.ids_by_model[label][:2]
+        return [ids[0] for ids in self.ids_by_model.values() if ids]
+
+
+def _tenant_models() -> list[type[models.Model]]:
+    found = []
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.get_fields()}
+        if {"workspace", "uuid"} <= names:
+            found.append(model)
+    return found
+
+
+def acme_data(acme: Any) -> AcmeData:
+    ids: dict[str, list[str]] = {"workspaces.workspace": [str(acme.workspace.uuid)]}
+    for model in _tenant_models():
+        rows = model._default_manager.filter(workspace=acme.workspace).values_list(
+            "uuid", flat=True
+        )
+        ids[model._meta.label_lower] = [str(u) for u in rows]
+    markers = ["Acme Corp", "@acme.test", "Wile Coyote", "Acme Rocketry", "Anvil handling"]
+    return AcmeData(slug="acme", ids_by_model=ids, markers=markers)
+
+
+def acme_state(acme: Any) -> dict[str, Any]:
+    """Everything acme has, to prove the walk changed nothing there."""
+    state: dict[str, Any] = {
+        "audit": AuditEntry.objects.filter(workspace=acme.workspace).count(),
+        "workspace": (
+            acme.workspace.__class__.objects.filter(pk=acme.workspace.pk)
+            .values("name", "slug", "version")
+            .get()
+        ),
+    }
+    for model in _tenant_models():
+        state[model._meta.label_lower] = sorted(
+            map(repr, model._default_manager.filter(workspace=acme.workspace).values())
+        )
+    return state
+
+
+@pytest.fixture
+def acme_world(acme: Any, globex: Any) -> AcmeData:
+    """Acme with one of everything: a marked person and function, skills, an invitation,
+    a token and audit entries."""
+    rocketry = Function.objects.create(workspace=acme.workspace, name="Acme Rocketry")
+    wile = Person.objects.create(
+        workspace=acme.workspace,
+        name="Wile Coyote",
+        email="wile@acme.test",
+        title="Rocket engineer",
+        function=rocketry,
+        manager=acme.alice,
+    )
+    person_skills_set(person=wile, actor=acme.owner, skills={"Anvil handling": 5})
+    person_update(person=acme.bob, actor=acme.owner, title="Anvil analyst")
+    owner = acme.membership("owner")
+    invitation_create(actor_membership=owner, email="roadrunner@acme.test", role="member")
+    token_create(membership=owner, actor=acme.owner, name="Acme Rocketry CI")
+    return acme_data(acme)
+
+
+# --- the walk -------------------------------------------------------------------------------
+
+
+@dataclass
+class Probe:
+    who: str
+    method: str
+    url: str
+    status: int
+
+
+class Walk:
+    def __init__(self, acme: AcmeData, globex: Any) -> None:
+        self.acme = acme
+        self.globex = globex
+        # globex's own ids: reading them exercises globex's detail pages, which must show
+        # nothing of acme either (a page that joins across workspaces would).
+        self.own = acme_data(globex)
+        self.probes: list[Probe] = []
+        self.failures: list[str] = []
+
+    def candidates(self, name: str, converter: str, *, own: bool = False) -> list[str]:
+        if converter == "slug" and name in {"ws", "workspace", "slug"}:
+            return [self.acme.slug, self.globex.workspace.slug]
+        if converter in {"uuid", "uuidstr"} or name.endswith("_id") or name in PARAM_MODELS:
+            mine = self.own.sample_ids(name) if own else []
+            return [*self.acme.sample_ids(name), *mine, RANDOM_UUID]
+        if converter == "slug":
+            return ["csv", "xlsx", "x"]
+        if converter == "int":
+            return ["1"]
+        return ["x"]
+
+    def urls_for(self, route: Route, *, own: bool = False) -> list[str]:
+        """Filled URLs of the route; with `own`, globex's ids are tried too (reads only)."""
+        params = route.params()
+        if not params:
+            url = route.fill({})
+            return [url] if url else []
+        options = [self.candidates(name, converter, own=own) for name, converter in params]
+        urls = []
+        for combination in itertools.product(*options):
+            url = route.fill(dict(zip([name for name, _c in params], combination, strict=True)))
+            if url and _resolves_to(url, route):
+                urls.append(url)
+        return urls
+
+    def check(self, who: str, method: str, url: str, response: Any, sent: str = "") -> None:
+        """`sent` is the request body: ids the caller sent may be echoed back in errors."""
+        self.probes.append(Probe(who, method, url, response.status_code))
+        where = f"{who} {method.upper()} {url} -> {response.status_code}"
+        if response.status_code >= 500:
+            self.failures.append(f"{where}: server error")
+            return
+        body = _body(response)
+        for marker in self.acme.markers:
+            if marker.lower() in body.lower():
+                self.failures.append(f"{where}: body shows acme's “{marker}”")
+        for acme_id in self.acme.all_ids:
+            if acme_id in body and acme_id not in url and acme_id not in sent:
+                self.failures.append(f"{where}: body holds acme id {acme_id}")
+        if 200 <= response.status_code < 300 and f"/w/{self.acme.slug}/" in url:
+            self.failures.append(f"{where}: answered inside acme's workspace")
+        location = urlsplit(response.get("Location", "")).path
+        if location.startswith(f"/w/{self.acme.slug}/"):
+            self.failures.append(f"{where}: redirects into acme ({location})")
+
+
+def _resolves_to(url: str, route: Route) -> bool:
+    try:
+        match = resolve(url.split("?")[0])
+    except Resolver404:
+        return False
+    return match.func == route.callback or (route.name and match.url_name == route.name)
+
+
+def _body(response: Any) -> str:
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode(errors="replace")
+    return response.content.decode(errors="replace")
+
+
+def _clients(globex: Any) -> dict[str, Any]:
+    session = Client(raise_request_exception=False)
+    session.force_login(globex.owner, backend="django.contrib.auth.backends.ModelBackend")
+    membership = globex.membership("owner")
+    _token, raw = token_create(membership=membership, actor=globex.owner, name="Leak probe")
+    return {
+        "globex-session": session,
+        "globex-token": bearer_client(raw, raise_request_exception=False),
+        "anonymous": Client(raise_request_exception=False),
+    }
+
+
+def _relogin(who: str, client: Client, globex: Any) -> None:
+    # A walked URL may sign the session out (or rotate it); every probe starts signed in.
+    if who == "globex-session":
+        client.force_login(globex.owner, backend="django.contrib.auth.backends.ModelBackend")
+
+
+def _summary(walk: Walk) -> str:
+    by_status = Counter((p.who, p.method, p.status) for p in walk.probes)
+    lines = [
+        f"{who:15} {method:6} {status}: {count}"
+        for (who, method, status), count in sorted(by_status.items())
+    ]
+    return "\n".join(lines)
+
+
+def test_no_url_pattern_leaks_acme_to_globex_or_anonymous(acme_world, acme, globex, capsys):
+    before = acme_state(acme)
+    walk = Walk(acme_world, globex)
+    routes = discover_routes()
+    unfillable = []
+    checked_routes = []
+    clients = _clients(globex)
+    for route in routes:
+        reads = walk.urls_for(route, own=True)
+        if not reads:
+            unfillable.append(route.template)
+            continue
+        checked_routes.append(route.template)
+        probes = [("get", url) for url in reads]
+        if route.params():
+            # Writes only ever target acme's ids (and random ones): globex's data stays put.
+            probes += [(m, url) for m in UNSAFE_PAGE_METHODS for url in walk.urls_for(route)]
+        for (method, url), (who, client) in itertools.product(probes, clients.items()):
+            _relogin(who, client, globex)
+            walk.check(who, method, url, getattr(client, method)(url))
+    with capsys.disabled():
+        print(f"\nURL patterns checked ({len(checked_routes)}):")
+        for template in sorted(checked_routes):
+            print("  /" + template)
+        print(_summary(walk))
+    assert not unfillable, f"URL patterns the walk could not fill (teach it): {unfillable}"
+    assert not walk.failures, "\n".join(walk.failures)
+    assert len(checked_routes) >= MINIMUM_PATTERNS, checked_routes
+    assert len(walk.probes) >= MINIMUM_REQUESTS
+    assert acme_state(acme) == before
+
+
+# --- every operation of the OpenAPI document ------------------------------------------------
+
+
+def _schema_value(name: str, schema: dict[str, Any], acme: AcmeData, components: dict) -> Any:
+    """A plausible value for a body field: acme's ids wherever an id is expected."""
+    if "$ref" in schema:
+        return _example_body(components[schema["$ref"].rsplit("/", 1)[-1]], acme, components)
+    options = schema.get("anyOf", [schema])
+    for option in options:
+        if option.get("format") == "uuid":
+            label = PARAM_MODELS.get(name) or (
+                "org.person" if name in {"lead", "manager"} else None
+            )
+            ids = acme.ids_by_model.get(label or "", []) or acme.all_ids
+            return ids[0]
+    option = next((o for o in options if o.get("type") != "null"), options[0])
+    if option.get("enum"):
+        return option["enum"][0]
+    kind = option.get("type")
+    if kind == "string":
+        return "probe@globex.test" if "email" in name else "Leak probe"
+    if kind == "integer":
+        return max(option.get("minimum", 1), 1)
+    if kind == "array":
+        return []
+    if kind == "boolean":
+        return False
+    if "$ref" in option:
+        return _schema_value(name, option, acme, components)
+    return None
+
+
+def _example_body(schema: dict[str, Any], acme: AcmeData, components: dict) -> dict[str, Any]:
+    return {
+        name: _schema_value(name, prop, acme, components)
+        for name, prop in schema.get("properties", {}).items()
+        if name != "version"
+    }
+
+
+def _operation_urls(path: str, operation: dict[str, Any], walk: Walk) -> list[str]:
+    params = [p for p in operation.get("parameters", []) if p["in"] == "path"]
+    options = []
+    for param in params:
+        schema = param.get("schema", {})
+        if schema.get("enum"):
+            options.append([str(value) for value in schema["enum"]])
+        elif schema.get("format") == "uuid":
+            options.append([*walk.acme.sample_ids(param["name"]), RANDOM_UUID])
+        else:
+            options.append(walk.candidates(param["name"], "str"))
+    urls = []
+    for combination in itertools.product(*options):
+        url = path
+        for param, value in zip(params, combination, strict=True):
+            url = url.replace("{" + param["name"] + "}", value)
+        urls.append(url)
+    return urls
+
+
+def test_no_api_operation_leaks_acme_to_globex_or_anonymous(acme_world, acme, globex, capsys):
+    before = acme_state(acme)
+    walk = Walk(acme_world, globex)
+    clients = _clients(globex)
+    schema = Client().get("/api/v1/openapi.json").json()
+    components = schema["components"]["schemas"]
+    operations = [
+        (path, method, operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+    for path, method, operation in operations:
+        body_schema = (
+            operation.get("requestBody", {})
+            .get("content", {})
+            .get("application/json", {})
+            .get("schema")
+        )
+        body = None
+        if body_schema:
+            resolved = components[body_schema["$ref"].rsplit("/", 1)[-1]]
+            body = json.dumps(_example_body(resolved, walk.acme, components))
+        for url in _operation_urls(path, operation, walk):
+            for who, client in clients.items():
+                _relogin(who, client, globex)
+                if body is None:
+                    response = getattr(client, method)(url)
+                else:
+                    response = getattr(client, method)(url, body, content_type="application/json")
+                walk.check(who, method, url, response, sent=body or "")
+                if who != "anonymous" and method == "get" and response.status_code == 200:
+                    # A globex caller reading a list or record gets globex's workspace data.
+                    assert acme.workspace.name not in response.content.decode()
+                if who == "anonymous":
+                    assert response.status_code == 401, f"{method} {url} without credentials"
+    with capsys.disabled():
+        print(f"\nAPI operations checked ({len(operations)}):")
+        for path, method, _operation in operations:
+            print(f"  {method.upper():6} {path}")
+        print(_summary(walk))
+    assert not walk.failures, "\n".join(walk.failures)
+    assert len(operations) >= 20
+    assert acme_state(acme) == before
