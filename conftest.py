@@ -94,6 +94,15 @@ def login(client: Client):
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Argon2 is deliberately slow; fixtures hash many passwords, so tests use a fast hasher.
+
+    The test that checks Argon2 is the production hasher restores the real setting.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_storage(settings: Any) -> None:
     """Tests render templates without running collectstatic, so skip the hashed manifest."""
     settings.STORAGES = {

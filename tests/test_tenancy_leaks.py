@@ -44,7 +44,7 @@ PARAM_MODELS = {
     "batch": "org.importbatch",
 }
 UNSAFE_PAGE_METHODS = ("post",)
-MINIMUM_PATTERNS = 60
+MINIMUM_PATTERNS = 55
 MINIMUM_REQUESTS = 800
 
 

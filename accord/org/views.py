@@ -21,7 +21,6 @@ from accord.org.exporting import CONTENT_TYPES, people_csv, people_xlsx, templat
 from accord.org.forms import FunctionForm, ImportApplyForm, ImportUploadForm, PersonForm
 from accord.org.importing import (
     ACTIONS,
-    FIELDS,
     REJECT,
     ImportFileError,
     megabytes,

@@ -27,6 +27,8 @@ def workspace_create(*, name: str, slug: str, owner: Any) -> Workspace:
         raise ValidationError({"name": "Give the workspace a name."})
     if slug in RESERVED_SLUGS:
         raise ValidationError({"slug": f"“{slug}” is reserved; choose another address."})
+    if Workspace.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": "That address is taken; choose another."})
     workspace = Workspace(name=name, slug=slug)
     workspace.full_clean()
     try:

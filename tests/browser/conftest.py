@@ -4,7 +4,6 @@ Every page a test visits is checked with axe-core (vendored); a page that was vi
 never checked fails the test at teardown, so no page escapes the accessibility check.
 """
 
-import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +11,6 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-
-# Playwright's sync API runs an event loop in this thread; the live server's database work
-# happens in its own thread, so Django's async-safety guard does not apply here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-4.11.0.min.js").read_text()
 BLOCKING_IMPACTS = {"serious", "critical"}
@@ -83,7 +78,12 @@ class CheckedPage:
 
 
 @pytest.fixture
-def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[CheckedPage]:
+def page(
+    browser: Any, live_server: Any, transactional_db: Any, monkeypatch: Any
+) -> Iterator[CheckedPage]:
+    # Playwright's sync API runs an event loop in the test thread, where the test also reads
+    # the database; Django's async-safety guard would refuse that, so it is lifted per test.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     context = browser.new_context(viewport={"width": 1360, "height": 900})
     context.set_default_timeout(15000)
     checked = CheckedPage(context.new_page(), live_server.url)

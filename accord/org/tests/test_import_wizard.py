@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from accord.org import actions
+from accord.org.importing import FIELDS
 from accord.org.models import Function, ImportBatch, Person, PersonSkill
 from accord.org.tests.helpers import count_queries, people_add
 from accord.workspaces.models import AuditEntry, Membership, Role
@@ -191,6 +192,14 @@ def test_preview_lists_every_rejected_row_with_its_number_and_reasons(acme, logi
     assert "Import the 1 valid row" in body
 
 
+def test_preview_tabs_filter_rows_by_outcome(acme, login):
+    client = login(acme.admin)
+    batch = batch_of(upload(client, BAD))
+    assert len(preview(client, batch, show="all").context["rows"]) == 5
+    assert [r.row for r in preview(client, batch, show="create").context["rows"]] == [2]
+    assert preview(client, batch, show="unchanged").context["rows"] == []
+
+
 def test_file_with_rejected_rows_writes_nothing_unless_valid_rows_are_chosen(acme, login):
     """Any rejected row blocks the whole file, unless the user picks "import the N valid rows"."""
     client = login(acme.admin)
@@ -302,8 +311,9 @@ def test_upload_page_explains_columns_and_has_progress_box(acme, login):
     body = login(acme.admin).get(url("person_import")).content.decode()
     assert "data-upload-progress" in body
     assert "<div data-upload-status hidden" in body
-    assert "manager_email" in body
     assert "Up to 5 MB" in body
+    for column in FIELDS:
+        assert f"<code>{column}</code>" in body
     template = login(acme.admin).get(url("person_import_template"))
     assert template.content.decode("utf-8-sig").startswith("name,email,title")
 
