@@ -192,6 +192,8 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Uploads and imports --------------------------------------------------------------------
 ACCORD_IMPORT_MAX_BYTES = env_int("ACCORD_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
 ACCORD_IMPORT_MAX_ROWS = env_int("ACCORD_IMPORT_MAX_ROWS", 20000, minimum=1)
+# Imports larger than this run in the background worker with a progress page.
+ACCORD_IMPORT_ASYNC_ROWS = env_int("ACCORD_IMPORT_ASYNC_ROWS", 2000, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ACCORD_IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 

@@ -292,22 +292,12 @@ def person_delete(*, person: Person, actor: Any) -> None:
         person.delete()
 
 
-def person_skills_set(*, person: Person, actor: Any, skills: dict[str, int]) -> list[PersonSkill]:
-    """Replace a person's skills with {skill name: proficiency 1–5}; new skill names are added."""
-    _skills_check(skills)
-    before = _skills_of(person)
-    after = _skills_clean(skills)
-    with transaction.atomic():
-        rows = _skills_replace(person, skills)
-        if _skills_key(before) != _skills_key(after):
-            audit_record(
-                workspace=person.workspace,
-                actor=actor,
-                action="update",
-                instance=person,
-                changes={"skills": [_skills_text(before), _skills_text(after)]},
-            )
-    return rows
+def person_skills_set(*, person: Person, actor: Any, skills: dict[str, int]) -> Person:
+    """Replace a person's skills with {skill name: proficiency 1–5}; new names join the catalog.
+
+    The same audited, versioned edit as person_update, so a skills-only change moves the ETag.
+    """
+    return person_update(person=person, actor=actor, skills=skills)
 
 
 def _skills_check(skills: dict[str, int]) -> None:

@@ -4,7 +4,6 @@ from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -210,11 +209,9 @@ def create_person(
     fields = payload.model_dump()
     skills = _skills_map(fields.pop("skills"))
     fields = _references(workspace, fields)
-    # The person and their skills are one change: a bad skill leaves no half-made person.
-    with transaction.atomic():
-        person = actions.person_create(workspace=workspace, actor=membership.user, **fields)
-        if skills:
-            actions.person_skills_set(person=person, actor=membership.user, skills=skills)
+    person = actions.person_create(
+        workspace=workspace, actor=membership.user, skills=skills or None, **fields
+    )
     person = _person_get(workspace, person.uuid)
     etag_set(response, person.version)
     response["Location"] = reverse("api:get_person", args=[person.uuid])
@@ -239,15 +236,13 @@ def update_person(
     version_check(expected, person.version)
     skills = changes.pop("skills", None)
     changes = _references(workspace, changes)
-    with transaction.atomic():
-        if changes:
-            actions.person_update(
-                person=person, actor=membership.user, expected_version=expected, **changes
-            )
-        if skills is not None:
-            actions.person_skills_set(
-                person=person, actor=membership.user, skills=_skills_map(skills)
-            )
+    actions.person_update(
+        person=person,
+        actor=membership.user,
+        expected_version=expected,
+        skills=_skills_map(skills) if skills is not None else None,
+        **changes,
+    )
     person = _person_get(workspace, person.uuid)
     etag_set(response, person.version)
     return person

@@ -471,7 +471,7 @@ def org_chart(request: HttpRequest) -> HttpResponse:
 
 
 def _async_threshold() -> int:
-    return int(getattr(settings, "ACCORD_IMPORT_ASYNC_ROWS", 2000))
+    return settings.ACCORD_IMPORT_ASYNC_ROWS
 
 
 def _columns_help() -> list[dict[str, str]]:

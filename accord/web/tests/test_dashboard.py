@@ -18,7 +18,9 @@ def test_dashboard_shows_the_workspace_at_a_glance(acme, login):
     assert summary.members == 4
     assert summary.structure.layers == 2
     assert {share.label: share.count for share in summary.by_function} == {
-        "Sales": 1, "Finance": 1, "Operations": 0
+        "Sales": 1,
+        "Finance": 1,
+        "Operations": 0,
     }
     assert b"Operations" in response.content  # the recent-activity entry
 
@@ -48,8 +50,13 @@ def test_dashboard_query_count_does_not_grow_with_people(acme, login):
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     Person.objects.bulk_create(
-        Person(workspace=acme.workspace, name=f"P{i}", email=f"p{i}@acme.test",
-               function=acme.sales, manager=acme.alice)
+        Person(
+            workspace=acme.workspace,
+            name=f"P{i}",
+            email=f"p{i}@acme.test",
+            function=acme.sales,
+            manager=acme.alice,
+        )
         for i in range(200)
     )
     with CaptureQueriesContext(connection) as many:
