@@ -10,7 +10,8 @@ from accord.env import env_bool, env_int, mailer_from_url, secret_key_from
 
 
 def _run_check(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_URL", "DEBUG"))}
+    unwanted = ("DATABASE_URL", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    base = {k: v for k, v in os.environ.items() if not k.startswith(unwanted)}
     return subprocess.run(
         [sys.executable, "-m", "accord", *args],
         env={**base, **env},

@@ -4,6 +4,7 @@ Every page a test visits is checked with axe-core (vendored); a page that was vi
 never checked fails the test at teardown, so no page escapes the accessibility check.
 """
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,12 +34,21 @@ def chromium_path() -> str | None:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    # Playwright's sync API keeps an event loop in the test thread, where tests also touch
+    # the database; Django's async-safety guard would refuse that, so it is lifted while the
+    # browser runs and restored afterwards.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
         )
         yield launched
         launched.close()
+    if previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 class CheckedPage:
@@ -78,12 +88,7 @@ class CheckedPage:
 
 
 @pytest.fixture
-def page(
-    browser: Any, live_server: Any, transactional_db: Any, monkeypatch: Any
-) -> Iterator[CheckedPage]:
-    # Playwright's sync API runs an event loop in the test thread, where the test also reads
-    # the database; Django's async-safety guard would refuse that, so it is lifted per test.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+def page(browser: Any, live_server: Any, transactional_db: Any) -> Iterator[CheckedPage]:
     context = browser.new_context(viewport={"width": 1360, "height": 900})
     context.set_default_timeout(15000)
     checked = CheckedPage(context.new_page(), live_server.url)
