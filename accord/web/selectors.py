@@ -15,6 +15,7 @@ class Share:
     count: int
     percent: float
     url: str = ""
+    scale: int = 1  # the largest count among its siblings: bars fill relative to it
 
 
 @dataclass(frozen=True)
@@ -32,12 +33,14 @@ class DashboardSummary:
 
 
 def _shares(rows: list[tuple[str, int, str]], total: int) -> list[Share]:
+    scale = max((count for _label, count, _url in rows), default=0) or 1
     return [
         Share(
             label=label,
             count=count,
             percent=round(100 * count / total, 1) if total else 0.0,
             url=url,
+            scale=scale,
         )
         for label, count, url in rows
     ]

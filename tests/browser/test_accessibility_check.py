@@ -8,5 +8,5 @@ def test_the_accessibility_check_catches_real_violations(page):
         '<html lang="en"><body><main><h1>Bad</h1><input type="text">'
         '<img src="/static/accord/favicon.svg"></main></body></html>'
     )
-    with pytest.raises(AssertionError, match="image-alt|label"):
+    with pytest.raises(AssertionError, match=r"image-alt|label"):
         page.check_accessibility()
