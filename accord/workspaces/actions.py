@@ -174,6 +174,10 @@ def invitation_create(
 def invitation_revoke(*, actor_membership: Membership, invitation: Invitation) -> None:
     if not actor_membership.can_admin:
         raise ValidationError({"role": "Only admins and owners can revoke invitations."})
+    if invitation.status != Invitation.Status.PENDING:
+        raise ValidationError(
+            {"status": f"This invitation is already {invitation.get_status_display().lower()}."}
+        )
     with transaction.atomic():
         invitation.status = Invitation.Status.REVOKED
         invitation.save(update_fields=["status", "updated_at"])

@@ -170,8 +170,12 @@ def invitation_revoke(request: HttpRequest, invitation: str) -> HttpResponse:
         workspace=membership.workspace,
         uuid=invitation,
     )
-    actions.invitation_revoke(actor_membership=membership, invitation=found)
-    messages.success(request, f"Invitation for {found.email} revoked.")
+    try:
+        actions.invitation_revoke(actor_membership=membership, invitation=found)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Invitation for {found.email} revoked.")
     return redirect("member_list", membership.workspace.slug)
 
 

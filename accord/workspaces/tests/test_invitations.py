@@ -134,3 +134,16 @@ def test_inviting_an_existing_member_is_explained(acme, login):
     response = _invite(login(acme.owner), acme, email=acme.viewer.email)
     assert response.status_code == 422
     assert b"already a member" in response.content
+
+
+def test_accepted_invitation_cannot_be_revoked(acme, login):
+    """Revoking only applies to pending invitations; an accepted one stays accepted."""
+    from accord.workspaces.actions import invitation_create
+
+    invitation, _ = invitation_create(
+        actor_membership=acme.membership("admin"), email="late@example.com", role="member"
+    )
+    Invitation.objects.filter(pk=invitation.pk).update(status=Invitation.Status.ACCEPTED)
+    client = login(acme.admin)
+    client.post(reverse("invitation_revoke", args=["acme", invitation.uuid]))
+    assert Invitation.objects.get(pk=invitation.pk).status == Invitation.Status.ACCEPTED
