@@ -32,9 +32,7 @@ run: install
 	$(BIN)/accord migrate --noinput -v 0
 	$(BIN)/accord createcachetable
 	$(BIN)/accord demo --if-empty
-	@$(BIN)/python -c 'from accord.web.demo import DEMO_LOGINS as L, DEMO_PASSWORD as P; \
-		print("\nAccord: http://127.0.0.1:$(PORT)/\nDemo logins (password: " + P + "):"); \
-		[print(f"  {r:<7} {e}") for r, e in L]; print()'
+	@echo; echo "Accord: http://127.0.0.1:$(PORT)/"; $(BIN)/accord demo --logins; echo
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} ACCORD_SHOW_DEMO_LOGINS=true \
 		$(BIN)/accord serve --with-worker --port $(PORT)
 

@@ -262,3 +262,18 @@ def test_demo_build_runs_a_bounded_number_of_queries(db, django_assert_max_num_q
     """Rows are written in bulk: the query count does not grow with the number of people."""
     with django_assert_max_num_queries(40):
         demo()
+
+
+def test_logins_option_lists_the_demo_logins_with_roles(db):
+    """`accord demo --logins` prints each login with its roles, and changes nothing."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo", "--logins", stdout=out)
+    text = out.getvalue()
+    assert "password: accord-demo" in text
+    assert "owner@brightwater.example" in text
+    assert "admin in Brightwater Goods, owner in Harbor Labs" in text
