@@ -43,13 +43,17 @@ def wait_until_up(url: str) -> None:
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
-    from accord.web.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_WORKSPACE_SLUG
-
     OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
     base = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory() as data_dir:
         env = {**os.environ, "ACCORD_DATA_DIR": data_dir, "ACCORD_SHOW_DEMO_LOGINS": "true"}
+        os.environ.update(ACCORD_DATA_DIR=data_dir, DJANGO_SETTINGS_MODULE="accord.settings")
+        import django
+
+        django.setup()
+        from accord.web.demo import DEMO_LOGINS, DEMO_PASSWORD, DEMO_WORKSPACE_SLUG
+
         env.pop("DATABASE_URL", None)
         accord(env, "migrate", "-v", "0")
         accord(env, "createcachetable")
@@ -82,7 +86,7 @@ def main() -> None:
                 for name, url in shots.items():
                     page.goto(url)
                     page.wait_for_load_state("networkidle")
-                    page.screenshot(path=OUT / f"{name}.png", full_page=name != "org-chart")
+                    page.screenshot(path=OUT / f"{name}.png", full_page=name == "dashboard")
                     print(f"docs/screenshots/{name}.png  ← {url}")
                 page.emulate_media(color_scheme="dark")
                 page.goto(ws)
