@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "accord.accounts",
     "accord.workspaces",
     "accord.org",
+    "accord.partnerships",
+    "accord.goals",
     "accord.api",
 ]
 
