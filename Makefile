@@ -11,7 +11,7 @@ PYTEST_FLAGS ?= -q -p no:cacheprovider
 PYTEST_WORKERS ?= 2
 
 .PHONY: install run test lint typecheck pytest-sqlite pytest-postgres browser \
-	screenshots clean
+	bench screenshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else \
@@ -64,6 +64,11 @@ browser: install
 		echo "No system Chromium: installing Playwright's."; $(BIN)/playwright install chromium; \
 	fi
 	env -u DATABASE_URL $(BIN)/pytest -m browser $(PYTEST_FLAGS)
+
+# Speed targets live here, not in timed unit tests.
+bench: install
+	env -u DATABASE_URL $(BIN)/python scripts/bench_smart.py
+	env -u DATABASE_URL $(BIN)/python scripts/bench_conflicts.py
 
 screenshots: install
 	env -u DATABASE_URL $(BIN)/python scripts/screenshots.py

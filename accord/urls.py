@@ -8,5 +8,7 @@ urlpatterns = [
     path("", include("accord.web.urls")),
     path("", include("accord.workspaces.urls")),
     path("w/<slug:ws>/", include("accord.org.urls")),
+    path("w/<slug:ws>/partnerships/", include("accord.partnerships.urls")),
+    path("w/<slug:ws>/goals/", include("accord.goals.urls")),
     path("w/<slug:ws>/settings/tokens/", include("accord.api.urls")),
 ]

@@ -28,6 +28,11 @@ from accord.api.actions import token_create
 from accord.api.testing import bearer_client
 from accord.org.actions import person_skills_set, person_update
 from accord.org.models import Function, Person
+from accord.partnerships.actions import (
+    partnership_create,
+    partnership_member_add,
+    partnership_status_change,
+)
 from accord.workspaces.actions import invitation_create
 from accord.workspaces.models import AuditEntry
 
@@ -42,7 +47,10 @@ PARAM_MODELS = {
     "invitation": "workspaces.invitation",
     "token": "api.apitoken",
     "batch": "org.importbatch",
+    "partnership_member": "partnerships.partnershipmember",
 }
+# Path parameters that take the slug of a workspace row (the API names them "slug").
+SLUG_PARAMS = {"partnership": "partnerships.partnership", "slug": "partnerships.partnership"}
 UNSAFE_PAGE_METHODS = ("post",)
 MINIMUM_PATTERNS = 55
 MINIMUM_REQUESTS = 800
@@ -140,6 +148,7 @@ class AcmeData:
     slug: str
     ids_by_model: dict[str, list[str]]
     markers: list[str]
+    slugs_by_model: dict[str, list[str]]
 
     @property
     def all_ids(self) -> list[str]:
@@ -163,13 +172,14 @@ def _tenant_models() -> list[type[models.Model]]:
 
 def acme_data(acme: Any) -> AcmeData:
     ids: dict[str, list[str]] = {"workspaces.workspace": [str(acme.workspace.uuid)]}
+    slugs: dict[str, list[str]] = {}
     for model in _tenant_models():
-        rows = model._default_manager.filter(workspace=acme.workspace).values_list(
-            "uuid", flat=True
-        )
-        ids[model._meta.label_lower] = [str(u) for u in rows]
+        rows = model._default_manager.filter(workspace=acme.workspace)
+        ids[model._meta.label_lower] = [str(u) for u in rows.values_list("uuid", flat=True)]
+        if any(f.name == "slug" for f in model._meta.get_fields()):
+            slugs[model._meta.label_lower] = list(rows.values_list("slug", flat=True))
     markers = ["Acme Corp", "@acme.test", "Wile Coyote", "Acme Rocketry", "Anvil handling"]
-    return AcmeData(slug="acme", ids_by_model=ids, markers=markers)
+    return AcmeData(slug="acme", ids_by_model=ids, markers=markers, slugs_by_model=slugs)
 
 
 def acme_state(acme: Any) -> dict[str, Any]:
@@ -207,6 +217,15 @@ def acme_world(acme: Any, globex: Any) -> AcmeData:
     owner = acme.membership("owner")
     invitation_create(actor_membership=owner, email="roadrunner@acme.test", role="member")
     token_create(membership=owner, actor=acme.owner, name="Acme Rocketry CI")
+    launch = partnership_create(
+        workspace=acme.workspace,
+        actor=acme.owner,
+        name="Acme Rocketry launch",
+        functions=[rocketry, acme.sales],
+        lead=wile,
+    )
+    partnership_member_add(partnership=launch, actor=acme.owner, person=wile, function=rocketry)
+    partnership_status_change(partnership=launch, actor=acme.owner, to="forming")
     return acme_data(acme)
 
 
@@ -234,6 +253,10 @@ class Walk:
     def candidates(self, name: str, converter: str, *, own: bool = False) -> list[str]:
         if converter == "slug" and name in {"ws", "workspace", "slug"}:
             return [self.acme.slug, self.globex.workspace.slug]
+        if name in SLUG_PARAMS:
+            label = SLUG_PARAMS[name]
+            mine = self.own.slugs_by_model.get(label, []) if own else []
+            return [*self.acme.slugs_by_model.get(label, [])[:2], *mine, "x"]
         if converter in {"uuid", "uuidstr"} or name.endswith("_id") or name in PARAM_MODELS:
             mine = self.own.sample_ids(name) if own else []
             return [*self.acme.sample_ids(name), *mine, RANDOM_UUID]

@@ -64,18 +64,28 @@ class Goal(TenantModel):
 
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.GOAL)
     partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, null=True, blank=True,
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="goals",
     )
     function = models.ForeignKey(
         "org.Function", on_delete=models.CASCADE, null=True, blank=True, related_name="goals"
     )
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="key_results",
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="key_results",
         help_text="The objective this key result belongs to.",
     )
     supports = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="supported_by",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="supported_by",
         help_text="Goals this goal contributes to (alignment links).",
     )
     title = models.CharField(max_length=300)
@@ -98,7 +108,8 @@ class Goal(TenantModel):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     cadence_days = models.PositiveSmallIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(366)],
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(366)],
         help_text="How often a check-in is expected, in days.",
     )
     budget = models.CharField(max_length=120, blank=True)

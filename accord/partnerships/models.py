@@ -41,7 +41,11 @@ class Partnership(TenantModel):
     working_agreements = models.TextField(blank=True)
     functions = models.ManyToManyField("org.Function", related_name="partnerships")
     sponsor = models.ForeignKey(
-        "org.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "org.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name="executive sponsor",
     )
     lead = models.ForeignKey(

@@ -22,6 +22,8 @@ def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
     path = request.path
     entries = [
         ("Dashboard", reverse("dashboard", args=[slug]), "home", lambda p, u: p == u),
+        ("Partnerships", reverse("partnership_list", args=[slug]), "handshake", None),
+        ("Goals", reverse("goal_list", args=[slug]), "target", None),
         ("People", reverse("person_list", args=[slug]), "people", None),
         ("Functions", reverse("function_list", args=[slug]), "grid", None),
         ("Settings", reverse("workspace_settings", args=[slug]), "cog", None),

@@ -1,0 +1,625 @@
+"""Reads for goals, check-ins and KPIs, always scoped to the member's workspace and reach.
+
+Goals of members-only partnerships the member cannot see are left out everywhere. Progress,
+expected progress, status, staleness and forecasts are computed in Python (accord.metrics
+.progress) from one query of check-ins for all the goals shown, never one query per goal.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+
+from accord.goals.models import Category, CheckIn, Direction, Goal, Kpi, Measurement
+from accord.goals.permissions import person_ids_of
+from accord.org.models import Function
+from accord.partnerships.models import Partnership
+from accord.partnerships.selectors import partnership_visible_list
+from accord.workspaces.access import object_get
+from accord.workspaces.models import Membership
+
+HEALTH_LABELS = {
+    "on_track": "On track",
+    "at_risk": "At risk",
+    "off_track": "Off track",
+    "done": "Done",
+    "not_started": "Not started",
+    "no_data": "No check-ins yet",
+    "closed": "Closed",
+}
+HEALTH_TONES = {
+    "on_track": "ok",
+    "at_risk": "warn",
+    "off_track": "danger",
+    "done": "ok",
+    "not_started": "",
+    "no_data": "",
+    "closed": "",
+}
+CLOSED_STATUSES = {Goal.Status.ACHIEVED, Goal.Status.MISSED, Goal.Status.CANCELLED}
+
+
+# --- visibility -----------------------------------------------------------------------------
+
+
+def goal_visible(*, membership: Membership) -> QuerySet[Goal]:
+    """Goals of partnerships the member can see, and every function goal of the workspace."""
+    visible = partnership_visible_list(membership=membership).values("pk")
+    return Goal.objects.filter(workspace=membership.workspace).filter(
+        Q(partnership__isnull=True) | Q(partnership__in=visible)
+    )
+
+
+def goal_detail(*, membership: Membership) -> QuerySet[Goal]:
+    """The queryset a goal page or endpoint resolves one goal from."""
+    return (
+        goal_visible(membership=membership)
+        .select_related("partnership", "function", "function__lead", "owner", "parent", "workspace")
+        .prefetch_related(
+            Prefetch("contributing_functions", queryset=Function.objects.only("uuid", "name")),
+            Prefetch("supports", queryset=Goal.objects.only("uuid", "title", "kind")),
+            Prefetch("supported_by", queryset=Goal.objects.only("uuid", "title", "kind")),
+            Prefetch(
+                "key_results",
+                queryset=Goal.objects.select_related("owner").order_by("due_date", "title"),
+            ),
+        )
+    )
+
+
+def goal_get(*, membership: Membership, uuid: Any) -> Goal:
+    return object_get(goal_detail(membership=membership), workspace=membership.workspace, uuid=uuid)
+
+
+def checkin_list(*, goal: Goal) -> QuerySet[CheckIn]:
+    return (
+        CheckIn.objects.filter(workspace=goal.workspace, goal=goal)
+        .select_related("author")
+        .order_by("-date", "-created_at")
+    )
+
+
+def checkin_get(*, membership: Membership, uuid: Any) -> CheckIn:
+    visible = goal_visible(membership=membership).values("pk")
+    return object_get(
+        CheckIn.objects.filter(goal__in=visible).select_related(
+            "goal", "goal__partnership", "goal__function", "author"
+        ),
+        workspace=membership.workspace,
+        uuid=uuid,
+    )
+
+
+# --- computed summaries ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalSummary:
+    """What a goal's check-ins say today, with the reasons shown next to each number."""
+
+    current: float | None = None
+    last_checkin: date | None = None
+    checkins: int = 0
+    progress: float | None = None
+    expected: float | None = None
+    health: str = "no_data"
+    reasons: tuple[str, ...] = ()
+    stale: bool = False
+    stale_reason: str = ""
+    forecast: Any = None
+
+    @property
+    def health_label(self) -> str:
+        return HEALTH_LABELS.get(self.health, self.health)
+
+    @property
+    def tone(self) -> str:
+        return HEALTH_TONES.get(self.health, "")
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.progress is None else round(self.progress * 100)
+
+    @property
+    def expected_percent(self) -> int | None:
+        return None if self.expected is None else round(self.expected * 100)
+
+    @property
+    def at_risk(self) -> bool:
+        return self.health in {"at_risk", "off_track"}
+
+
+def _points(rows: Iterable[tuple[int, date, float]]) -> dict[int, list[tuple[date, float]]]:
+    by_goal: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    for goal_id, when, value in rows:
+        by_goal[goal_id].append((when, value))
+    return by_goal
+
+
+def goal_summary_compute(
+    goal: Goal,
+    points: Sequence[tuple[date, float]],
+    *,
+    today: date,
+    forecast: bool = False,
+) -> GoalSummary:
+    """Progress, expected progress, status (METRICS §7), staleness and, optionally, forecast."""
+    from accord.metrics import progress as metrics
+
+    past = [(when, value) for when, value in points if when <= today]
+    last = past[-1] if past else None
+    stale, stale_reason = False, ""
+    open_goal = goal.status in {Goal.Status.ACTIVE, Goal.Status.DRAFT}
+    if goal.status == Goal.Status.ACTIVE and (last or goal.start_date):
+        anchor = goal.start_date or today
+        staleness = metrics.checkin_stale(
+            last_checkin=last[0] if last else None,
+            cadence_days=goal.cadence_days,
+            today=today,
+            start=min(anchor, today),
+        )
+        stale = staleness.stale
+        stale_reason = " ".join(staleness.reasons)
+    base = {
+        "current": last[1] if last else None,
+        "last_checkin": last[0] if last else None,
+        "checkins": len(points),
+        "stale": stale,
+        "stale_reason": stale_reason,
+    }
+    direction = goal.direction
+    if not direction or last is None:
+        expected = _expected(goal, today)
+        health = "no_data" if open_goal else "closed"
+        if open_goal and goal.start_date and today < goal.start_date:
+            health = "not_started"
+        return GoalSummary(expected=expected, health=health, **base)  # type: ignore[arg-type]
+    try:
+        measured = metrics.goal_progress(
+            direction=direction,  # type: ignore[arg-type]
+            baseline=goal.baseline,
+            target=goal.target,
+            current=last[1],
+            low=goal.target_low,
+            high=goal.target_high,
+        )
+    except ValueError as error:
+        return GoalSummary(health="no_data", reasons=(str(error),), **base)  # type: ignore[arg-type]
+    expected = _expected(goal, today)
+    started = goal.start_date is None or today >= goal.start_date
+    status = metrics.goal_status(
+        progress=measured.progress,
+        expected=expected if expected is not None else 0.0,
+        direction=direction,  # type: ignore[arg-type]
+        started=started,
+    )
+    health = status.status if open_goal else "closed"
+    projected = None
+    if forecast and goal.due_date and past:
+        projected = metrics.forecast_linear(
+            past,
+            due=goal.due_date,
+            target=goal.target,
+            direction=direction,  # type: ignore[arg-type]
+            today=today,
+            low=goal.target_low,
+            high=goal.target_high,
+        )
+    return GoalSummary(
+        progress=measured.progress,
+        expected=expected,
+        health=health,
+        reasons=(*measured.reasons, *status.reasons),
+        forecast=projected,
+        **base,  # type: ignore[arg-type]
+    )
+
+
+def _expected(goal: Goal, today: date) -> float | None:
+    from accord.metrics.progress import expected_progress
+
+    if goal.start_date and goal.due_date and goal.due_date >= goal.start_date:
+        return expected_progress(start=goal.start_date, due=goal.due_date, today=today)
+    return None
+
+
+def _objective_summary(goal: Goal, children: list[GoalSummary], today: date) -> GoalSummary:
+    """An objective's progress is the mean of its key results' progress (OKR practice)."""
+    measured = [c.progress for c in children if c.progress is not None]
+    expected = _expected(goal, today)
+    if not measured:
+        return GoalSummary(
+            expected=expected,
+            health="no_data" if goal.status not in CLOSED_STATUSES else "closed",
+            stale=any(c.stale for c in children),
+        )
+    progress = sum(measured) / len(measured)
+    order = ["off_track", "at_risk", "on_track", "done"]
+    worst = min(
+        (c.health for c in children if c.health in order), key=order.index, default="no_data"
+    )
+    return GoalSummary(
+        progress=progress,
+        expected=expected,
+        health=worst if goal.status not in CLOSED_STATUSES else "closed",
+        reasons=(
+            f"Mean progress of {len(measured)} key result{'s' if len(measured) != 1 else ''}; "
+            "status is that of the key result furthest behind.",
+        ),
+        checkins=sum(c.checkins for c in children),
+        last_checkin=max((c.last_checkin for c in children if c.last_checkin), default=None),
+        stale=any(c.stale for c in children),
+    )
+
+
+def goal_summaries(
+    goals: Sequence[Goal], *, today: date, forecast: bool = False
+) -> dict[int, GoalSummary]:
+    """Summaries of the goals (and of objectives from their key results) in two queries."""
+    ids = {goal.pk for goal in goals}
+    objectives = [goal.pk for goal in goals if goal.kind == Goal.Kind.OBJECTIVE]
+    key_results: list[Goal] = []
+    if objectives:
+        key_results = list(
+            Goal.objects.filter(parent_id__in=objectives).only(
+                "id",
+                "parent_id",
+                "kind",
+                "status",
+                "direction",
+                "baseline",
+                "target",
+                "target_low",
+                "target_high",
+                "start_date",
+                "due_date",
+                "cadence_days",
+            )
+        )
+    all_ids = ids | {kr.pk for kr in key_results}
+    points = _points(
+        CheckIn.objects.filter(goal_id__in=all_ids)
+        .order_by("goal_id", "date", "created_at")
+        .values_list("goal_id", "date", "value")
+    )
+    summaries: dict[int, GoalSummary] = {}
+    for goal in [*key_results, *goals]:
+        if goal.kind != Goal.Kind.OBJECTIVE:
+            summaries[goal.pk] = goal_summary_compute(
+                goal, points.get(goal.pk, []), today=today, forecast=forecast
+            )
+    children: dict[int, list[GoalSummary]] = defaultdict(list)
+    for kr in key_results:
+        children[kr.parent_id].append(summaries[kr.pk])  # type: ignore[index]
+    for goal in goals:
+        if goal.kind == Goal.Kind.OBJECTIVE:
+            summaries[goal.pk] = _objective_summary(goal, children.get(goal.pk, []), today)
+    return {pk: summary for pk, summary in summaries.items() if pk in ids}
+
+
+# --- lists ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GoalFilters:
+    owner: str | None = None
+    function: str | None = None
+    partnership: str | None = None
+    status: str | None = None
+    health: str | None = None
+    at_risk: bool = False
+    kind: str | None = None
+    q: str = ""
+    mine: bool = False
+
+    @property
+    def active(self) -> bool:
+        return any(
+            [
+                self.owner,
+                self.function,
+                self.partnership,
+                self.status,
+                self.health,
+                self.at_risk,
+                self.kind,
+                self.q,
+            ]
+        )
+
+
+@dataclass(frozen=True)
+class GoalRow:
+    goal: Goal
+    summary: GoalSummary
+
+
+def goal_list(*, membership: Membership, filters: GoalFilters | None = None) -> QuerySet[Goal]:
+    """Visible goals matching the stored-field filters, with what the list shows loaded."""
+    filters = filters or GoalFilters()
+    goals = (
+        goal_visible(membership=membership)
+        .select_related("partnership", "function", "owner", "parent")
+        .prefetch_related(
+            Prefetch(
+                "contributing_functions",
+                queryset=Function.objects.only("uuid", "name").order_by("name"),
+            )
+        )
+    )
+    if filters.owner:
+        goals = goals.filter(owner__uuid=filters.owner)
+    if filters.function:
+        goals = goals.filter(
+            Q(function__uuid=filters.function)
+            | Q(
+                pk__in=Goal.contributing_functions.through.objects.filter(
+                    function__uuid=filters.function
+                ).values("goal_id")
+            )
+        )
+    if filters.partnership:
+        goals = goals.filter(partnership__uuid=filters.partnership)
+    if filters.status:
+        goals = goals.filter(status=filters.status)
+    if filters.kind:
+        goals = goals.filter(kind=filters.kind)
+    if filters.q:
+        goals = goals.filter(Q(title__icontains=filters.q) | Q(description__icontains=filters.q))
+    if filters.mine:
+        goals = goals.filter(owner_id__in=person_ids_of(membership))
+    return goals.order_by("due_date", "title", "pk")
+
+
+def goal_rows(
+    *, membership: Membership, filters: GoalFilters | None = None, today: date
+) -> list[GoalRow]:
+    """Goals with their summaries; health and at-risk filters apply to the computed status."""
+    filters = filters or GoalFilters()
+    goals = list(goal_list(membership=membership, filters=filters))
+    summaries = goal_summaries(goals, today=today)
+    rows = [GoalRow(goal, summaries[goal.pk]) for goal in goals]
+    if filters.health:
+        rows = [row for row in rows if row.summary.health == filters.health]
+    if filters.at_risk:
+        rows = [row for row in rows if row.summary.at_risk or row.summary.stale]
+    return rows
+
+
+def goal_filter_choices(*, membership: Membership) -> dict[str, Any]:
+    """Owners, functions and partnerships for the list's filter menus (three queries)."""
+    from accord.org.models import Person
+
+    visible = goal_visible(membership=membership)
+    return {
+        "owners": list(
+            Person.objects.filter(pk__in=visible.values("owner_id")).only("uuid", "name")
+        ),
+        "functions": list(
+            Function.objects.filter(workspace=membership.workspace).only("uuid", "name")
+        ),
+        "partnerships": list(
+            partnership_visible_list(membership=membership).only("uuid", "name", "slug")
+        ),
+    }
+
+
+# --- alignment ------------------------------------------------------------------------------
+
+
+@dataclass
+class AlignmentNode:
+    goal: Goal
+    summary: GoalSummary
+    key_results: list["AlignmentNode"] = field(default_factory=list)
+    supporters: list["AlignmentNode"] = field(default_factory=list)
+
+    @property
+    def functions(self) -> list[Function]:
+        """The functions that contribute: the home function, then the contributing ones."""
+        found = [self.goal.function] if self.goal.function else []
+        found += [f for f in self.goal.contributing_functions.all() if f not in found]
+        return found
+
+
+@dataclass
+class AlignmentGroup:
+    partnership: Partnership
+    roots: list[AlignmentNode]
+
+
+@dataclass
+class Alignment:
+    groups: list[AlignmentGroup]
+    unaligned: list[AlignmentNode]
+    function_roots: list[AlignmentNode]
+    goal_count: int
+
+
+def alignment_tree(*, membership: Membership, today: date) -> Alignment:
+    """Partnership goals → key results → goals that support them (recursively), plus the
+    function goals that are aligned to nothing. Four queries whatever the number of goals."""
+    goals = list(goal_list(membership=membership))
+    summaries = goal_summaries(goals, today=today)
+    by_id = {goal.pk: goal for goal in goals}
+    supporters: dict[int, list[int]] = defaultdict(list)
+    supporting: dict[int, list[int]] = defaultdict(list)
+    for source, target in Goal.supports.through.objects.filter(
+        from_goal_id__in=by_id, to_goal_id__in=by_id
+    ).values_list("from_goal_id", "to_goal_id"):
+        supporters[target].append(source)
+        supporting[source].append(target)
+    key_results: dict[int, list[int]] = defaultdict(list)
+    for goal in goals:
+        if goal.parent_id in by_id:
+            key_results[goal.parent_id].append(goal.pk)  # type: ignore[index]
+
+    def build(goal_id: int, path: frozenset[int]) -> AlignmentNode:
+        path = path | {goal_id}
+        node = AlignmentNode(by_id[goal_id], summaries[goal_id])
+        node.key_results = [build(kr, path) for kr in key_results[goal_id] if kr not in path]
+        node.supporters = [build(s, path) for s in supporters[goal_id] if s not in path]
+        return node
+
+    groups: dict[int, AlignmentGroup] = {}
+    for goal in goals:
+        if goal.partnership_id and goal.parent_id is None:
+            group = groups.get(goal.partnership_id)
+            if group is None:
+                group = groups[goal.partnership_id] = AlignmentGroup(goal.partnership, [])  # type: ignore[arg-type]
+            group.roots.append(build(goal.pk, frozenset()))
+    unaligned = [
+        build(goal.pk, frozenset())
+        for goal in goals
+        if goal.function_id
+        and goal.parent_id is None
+        and not supporting[goal.pk]
+        and not supporters[goal.pk]
+    ]
+    # Function objectives that others support but that support nothing themselves.
+    function_roots = [
+        build(goal.pk, frozenset())
+        for goal in goals
+        if goal.function_id
+        and goal.parent_id is None
+        and not supporting[goal.pk]
+        and supporters[goal.pk]
+    ]
+    ordered = sorted(groups.values(), key=lambda g: g.partnership.name.lower())
+    return Alignment(ordered, unaligned, function_roots, len(goals))
+
+
+# --- KPIs -----------------------------------------------------------------------------------
+
+
+def kpi_visible(*, membership: Membership) -> QuerySet[Kpi]:
+    visible = partnership_visible_list(membership=membership).values("pk")
+    return Kpi.objects.filter(workspace=membership.workspace, partnership__in=visible)
+
+
+def kpi_list(*, membership: Membership, partnership: str | None = None) -> QuerySet[Kpi]:
+    """KPIs with their latest measurement and the number of measurements (one query)."""
+    latest = Measurement.objects.filter(kpi=OuterRef("pk")).order_by("-date")
+    kpis = (
+        kpi_visible(membership=membership)
+        .select_related("partnership")
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_date=Subquery(latest.values("date")[:1]),
+            measurement_count=Count("measurements"),
+        )
+    )
+    if partnership:
+        kpis = kpis.filter(partnership__uuid=partnership)
+    return kpis.order_by("partnership__name", "name", "pk")
+
+
+def kpi_get(*, membership: Membership, uuid: Any) -> Kpi:
+    return object_get(kpi_list(membership=membership), workspace=membership.workspace, uuid=uuid)
+
+
+def measurement_list(*, kpi: Kpi) -> QuerySet[Measurement]:
+    return Measurement.objects.filter(workspace=kpi.workspace, kpi=kpi).order_by("date")
+
+
+def kpi_on_target(kpi: Kpi, value: float | None) -> bool | None:
+    """Whether a value meets the KPI's target (None when there is no value or no target)."""
+    if value is None:
+        return None
+    low, high = kpi.target_low, kpi.target_high
+    if kpi.direction == Direction.INCREASE and kpi.target is not None:
+        return value >= kpi.target
+    if kpi.direction == Direction.DECREASE and kpi.target is not None:
+        return value <= kpi.target
+    if low is not None and high is not None:
+        return low <= value <= high
+    if kpi.target is not None:
+        return value == kpi.target
+    return None
+
+
+@dataclass(frozen=True)
+class KpiSeries:
+    points: list[Measurement]
+    anomalies: list[Any]
+    limits: Any
+
+    @property
+    def anomaly_by_index(self) -> dict[int, list[Any]]:
+        found: dict[int, list[Any]] = defaultdict(list)
+        for anomaly in self.anomalies:
+            found[anomaly.index].append(anomaly)
+        return found
+
+
+def kpi_series(*, kpi: Kpi) -> KpiSeries:
+    """Measurements in date order with Western Electric flags on an XmR chart."""
+    from accord.metrics.progress import anomalies_western_electric, xmr_limits
+
+    points = list(measurement_list(kpi=kpi))
+    values = [m.value for m in points]
+    anomalies = anomalies_western_electric(values) if len(values) >= 2 else []
+    limits = xmr_limits(values) if len(values) >= 2 else None
+    return KpiSeries(points, anomalies, limits)
+
+
+@dataclass(frozen=True)
+class RollupCategory:
+    category: str
+    label: str
+    kpis: int
+    measured: int
+    on_target: int
+    partnerships: int
+
+    @property
+    def share(self) -> float | None:
+        return self.on_target / self.measured if self.measured else None
+
+    @property
+    def percent(self) -> int | None:
+        share = self.share
+        return None if share is None else round(share * 100)
+
+
+def kpi_rollup(*, membership: Membership) -> list[RollupCategory]:
+    """Per category, across visible partnerships: KPIs whose latest value meets the target."""
+    kpis = list(kpi_list(membership=membership))
+    grouped: dict[str, list[Kpi]] = defaultdict(list)
+    for kpi in kpis:
+        grouped[kpi.category].append(kpi)
+    rollup = []
+    for value, label in Category.choices:
+        members = grouped.get(value, [])
+        verdicts = [kpi_on_target(k, k.latest_value) for k in members]  # type: ignore[attr-defined]
+        rollup.append(
+            RollupCategory(
+                category=value,
+                label=label,
+                kpis=len(members),
+                measured=sum(1 for v in verdicts if v is not None),
+                on_target=sum(1 for v in verdicts if v),
+                partnerships=len({k.partnership_id for k in members}),
+            )
+        )
+    return rollup
+
+
+def kpi_import_preview(*, kpi: Kpi, parsed: Any) -> dict[str, Any]:
+    """What importing the parsed rows would do to this KPI: create, update or leave alone."""
+    existing = dict(
+        Measurement.objects.filter(kpi=kpi, date__in=[r.date for r in parsed.valid]).values_list(
+            "date", "value"
+        )
+    )
+    rows = []
+    counts = {"create": 0, "update": 0, "unchanged": 0, "reject": len(parsed.rejected)}
+    for line, row in zip(parsed.valid_lines, parsed.valid, strict=True):
+        before = existing.get(row.date)
+        action = "create" if before is None else "unchanged" if before == row.value else "update"
+        counts[action] += 1
+        rows.append({"line": line, "row": row, "action": action, "before": before})
+    return {"rows": rows, "rejected": parsed.rejected, "counts": counts}

@@ -1,0 +1,36 @@
+"""Goal and KPI pages, mounted under /w/<workspace slug>/goals/."""
+
+from django.urls import path
+
+from accord.goals import views
+
+urlpatterns = [
+    path("", views.goal_list, name="goal_list"),
+    path("mine/", views.my_goals, name="my_goals"),
+    path("new/", views.goal_create, name="goal_create"),
+    path("feedback/", views.goal_feedback, name="goal_feedback"),
+    path("alignment/", views.goal_alignment, name="goal_alignment"),
+    path("kpis/", views.kpi_list, name="kpi_list"),
+    path("kpis/new/", views.kpi_create, name="kpi_create"),
+    path("kpis/rollup/", views.kpi_rollup, name="kpi_rollup"),
+    path("kpis/<uuid:kpi>/", views.kpi_detail, name="kpi_detail"),
+    path("kpis/<uuid:kpi>/measurements/", views.measurement_add, name="measurement_add"),
+    path("kpis/<uuid:kpi>/import/", views.kpi_import, name="kpi_import"),
+    path("kpis/<uuid:kpi>/import/apply/", views.kpi_import_apply, name="kpi_import_apply"),
+    path(
+        "kpis/<uuid:kpi>/import/template.csv",
+        views.kpi_import_template,
+        name="kpi_import_template",
+    ),
+    path("kpis/<uuid:kpi>/delete/", views.kpi_delete, name="kpi_delete"),
+    path("<uuid:goal>/", views.goal_detail, name="goal_detail"),
+    path("<uuid:goal>/edit/", views.goal_edit, name="goal_edit"),
+    path("<uuid:goal>/delete/", views.goal_delete, name="goal_delete"),
+    path("<uuid:goal>/checkins/", views.checkin_create, name="checkin_create"),
+    path("<uuid:goal>/checkins/<uuid:checkin>/edit/", views.checkin_edit, name="checkin_edit"),
+    path(
+        "<uuid:goal>/checkins/<uuid:checkin>/delete/",
+        views.checkin_delete,
+        name="checkin_delete",
+    ),
+]
