@@ -130,6 +130,8 @@ class Catalog:
     _tensions_by_metric: Mapping[str, tuple[Tension, ...]] = field(
         repr=False, compare=False, default_factory=dict
     )
+    # First words of all phrases: most words start no phrase, so they are skipped at once.
+    _starts: frozenset[str] = field(repr=False, compare=False, default=frozenset())
 
     def metric_get(self, key: str) -> Metric | None:
         """The metric with this key, or None."""
@@ -153,7 +155,10 @@ class Catalog:
         tokens = [(m.group(0), m.start(), m.end()) for m in TOKEN_PATTERN.finditer(text)]
         lowered = [token.lower() for token, _, _ in tokens]
         candidates: list[tuple[int, int, _Phrase]] = []
+        starts = self._starts
         for i in range(len(tokens)):
+            if tokens[i][0] not in starts and lowered[i] not in starts:
+                continue
             for size in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 0, -1):
                 exact = tuple(token for token, _, _ in tokens[i : i + size])
                 hit = self._abbreviations.get(exact) or self._phrases.get(
@@ -390,6 +395,7 @@ def catalog_build(documents: Sequence[tuple[str, Any]]) -> Catalog:
         _phrases=phrases,
         _abbreviations=abbreviations,
         _tensions_by_metric={key: tuple(items) for key, items in by_metric.items()},
+        _starts=frozenset(words[0] for words in (*phrases, *abbreviations)),
     )
 
 

@@ -20,8 +20,9 @@ direction of each goal are known.
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from accord.metrics.catalog import FUNCTIONS, Catalog, Metric, MetricMention, catalog_load
@@ -85,6 +86,11 @@ class GoalReading:
     direction: str | None  # increase | decrease | hold | floor | ceiling | None
     target: float | None
     reasons: tuple[str, ...] = ()
+    # Wording computed once per goal, so explaining many pairs stays cheap.
+    side: str = ""
+    label: str = ""
+    wants: str = ""
+    upcoming: date | None = None  # the due date, when it is still ahead
 
 
 # --- reading direction from text ------------------------------------------------------------
@@ -290,7 +296,9 @@ def goal_read(
         return GoalReading(goal, index, metric, direction, target, tuple(reasons))
 
     chosen = cue.direction
-    if extract is not None and chosen not in {"improve", "worsen", HOLD} and goal.text:
+    if extract is not None and today is not None and chosen in {None, "maintain"} and goal.text:
+        # The verb lexicon is metric-aware (improve, inverse phrases, freezes) and cheap, so the
+        # SMART reader is asked only where the lexicon found no verb of its own.
         try:
             extracted = extract(clause, today=today)
         except Exception:  # a text heuristic must never stop the analysis
@@ -298,10 +306,10 @@ def goal_read(
         smart_direction = getattr(extracted, "direction", None)
         if smart_direction in {INCREASE, DECREASE}:
             chosen = smart_direction
-        elif smart_direction in {"maintain", "range"} and chosen not in {FLOOR, CEILING}:
+        elif smart_direction in {"maintain", "range"}:
             chosen = "maintain"
         smart_target = getattr(extracted, "target", None)
-        if target is None and isinstance(smart_target, int | float):
+        if target is None and not inverse and isinstance(smart_target, int | float):
             target = float(smart_target)
     direction = _resolve(chosen, metric, inverse=inverse)
     if direction is None:
@@ -365,11 +373,25 @@ def _meeting_date(*goals: GoalFacts, today: date | None) -> str:
     return "before the next check-in of either goal"
 
 
-def _next_step(a: GoalFacts, b: GoalFacts, today: date | None) -> str:
+def _next_step(a: GoalReading, b: GoalReading) -> str:
+    if a.upcoming is None or b.upcoming is None:
+        first = a.upcoming or b.upcoming
+    else:
+        first = min(a.upcoming, b.upcoming)
+    return _next_step_text(a.side, b.side, first)
+
+
+@lru_cache(maxsize=4096)
+def _next_step_text(side_a: str, side_b: str, first_due: date | None) -> str:
+    when = (
+        f"before {first_due.isoformat()}, the first due date"
+        if first_due
+        else "before the next check-in of either goal"
+    )
     return (
-        f"Open a conflict record for {_side(a)} and {_side(b)}, or schedule an alignment "
-        f"conversation {_meeting_date(a, b, today=today)}, to agree which goal gives way or how "
-        "the two targets are traded off."
+        f"Open a conflict record for {side_a} and {side_b}, or schedule an alignment "
+        f"conversation {when}, to agree which goal gives way or how the two targets are "
+        "traded off."
     )
 
 
@@ -417,19 +439,17 @@ def _incompatible(push: GoalReading, guard: GoalReading) -> bool:
     return push.target < guard.target
 
 
-def _opposites(
-    by_direction: dict[str, list[GoalReading]], metric: Metric, today: date | None
-) -> Iterator[ConflictFinding]:
+def _opposites(by_direction: dict[str, list[GoalReading]]) -> Iterator[ConflictFinding]:
     def finding(a: GoalReading, b: GoalReading) -> ConflictFinding:
         return ConflictFinding(
             a=a.goal.id,
             b=b.goal.id,
             kind="opposite_direction",
             explanation=(
-                f"{_label(a.goal)} wants {_wants(a, metric)} while {_label(b.goal)} wants "
-                f"{_wants(b, metric)}: both cannot succeed on the same number."
+                f"{a.label} wants {a.wants} while {b.label} wants {b.wants}: both cannot "
+                "succeed on the same number."
             ),
-            next_step=_next_step(a.goal, b.goal, today),
+            next_step=_next_step(a, b),
         )
 
     ups, downs = by_direction.get(INCREASE, []), by_direction.get(DECREASE, [])
@@ -450,7 +470,7 @@ _RESISTS = {INCREASE: (DECREASE, CEILING, HOLD), DECREASE: (INCREASE, FLOOR, HOL
 
 
 def _tensions(
-    index: dict[str, dict[str, list[GoalReading]]], catalog: Catalog, today: date | None
+    index: dict[str, dict[str, list[GoalReading]]], catalog: Catalog
 ) -> Iterator[ConflictFinding]:
     for tension in catalog.tensions:
         by_a, by_b = index.get(tension.a), index.get(tension.b)
@@ -461,18 +481,14 @@ def _tensions(
             # A freeze is the cost-control form of a cut: it withholds growth the same way.
             pushers += by_a.get(HOLD, [])
         resisters = [r for d in _RESISTS[tension.b_direction] for r in by_b.get(d, [])]
+        reason = _lower_first(tension.explanation)
         for a, b in _cross_pairs(pushers, resisters):
-            metric_a, metric_b = a.metric, b.metric
-            assert metric_a is not None and metric_b is not None
             yield ConflictFinding(
                 a=a.goal.id,
                 b=b.goal.id,
                 kind="tension",
-                explanation=(
-                    f"{_label(a.goal)} wants {_wants(a, metric_a)} while {_label(b.goal)} "
-                    f"wants {_wants(b, metric_b)}: {_lower_first(tension.explanation)}"
-                ),
-                next_step=_next_step(a.goal, b.goal, today),
+                explanation=f"{a.label} wants {a.wants} while {b.label} wants {b.wants}: {reason}",
+                next_step=_next_step(a, b),
             )
 
 
@@ -608,6 +624,13 @@ def conflicts_find(
     for position, goal in enumerate(active):
         reading = goal_read(goal, position, catalog=catalog, today=today, extract=reader)
         if reading.metric is not None and reading.direction is not None:
+            reading = replace(
+                reading,
+                side=_side(goal),
+                label=_label(goal),
+                wants=_wants(reading, reading.metric),
+                upcoming=goal.due if goal.due and (today is None or goal.due >= today) else None,
+            )
             index[reading.metric.key][reading.direction].append(reading)
         elif reading.reasons:
             warnings.append(
@@ -620,11 +643,9 @@ def conflicts_find(
             )
 
     findings: list[ConflictFinding] = []
-    for key, by_direction in index.items():
-        metric = catalog.metric_get(key)
-        assert metric is not None
-        findings.extend(_opposites(by_direction, metric, today))
-    findings.extend(_tensions(index, catalog, today))
+    for by_direction in index.values():
+        findings.extend(_opposites(by_direction))
+    findings.extend(_tensions(index, catalog))
     findings.extend(_shared_budgets(active, today))
     findings.extend(_timeline(active, warnings))
     findings.extend(_owner_overload(active, owner_cap))
@@ -635,17 +656,14 @@ def _deduplicated(
     findings: Iterable[ConflictFinding], active: Sequence[GoalFacts]
 ) -> list[ConflictFinding]:
     order = {goal.id: position for position, goal in enumerate(active)}
-    kept: dict[tuple[str, frozenset[str | None]], ConflictFinding] = {}
+    rank = {kind: position for position, kind in enumerate(KINDS)}
+    kept: dict[tuple[int, int, int], ConflictFinding] = {}
     for finding in findings:
-        kept.setdefault((finding.kind, frozenset((finding.a, finding.b))), finding)
-    return sorted(
-        kept.values(),
-        key=lambda f: (
-            KINDS.index(f.kind),
-            order.get(f.a, 0),
-            order.get(f.b, -1) if f.b is not None else -1,
-        ),
-    )
+        first = order[finding.a]
+        second = order[finding.b] if finding.b is not None else -1
+        key = (rank[finding.kind], *sorted((first, second)))
+        kept.setdefault((key[0], key[1], key[2]), finding)
+    return [kept[key] for key in sorted(kept)]
 
 
 def conflicts_json(report: ConflictReport) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from datetime import date
 from typing import Any
 
 from accord.metrics.smart_dates import (
+    VAGUE_TIME,
     DateFindings,
     date_findings,
     deadline_pick,
@@ -36,6 +37,11 @@ HISTORY_PACE_LIMIT = 3.0  # required pace above 3x the best historical pace is f
 MONTHLY_MULTIPLE_LIMIT = 3.0  # growing faster than 3x per month is flagged
 DAYS_PER_MONTH = 30.44
 DELIVERABLE_PER_DAY_LIMIT = 20  # "hire 500 engineers by tomorrow"
+
+
+def _words(text: str) -> tuple[str, ...]:
+    """Split a lexicon written as one block of words."""
+    return tuple(text.split())
 
 
 @dataclass(frozen=True)
@@ -87,60 +93,75 @@ class SmartAssessment:
 # ---------------------------------------------------------------------------------------------
 # Lexicons. Base forms; inflections are generated below.
 
-INCREASE_VERBS = (
-    "increase raise grow lift boost expand improve accelerate scale gain add double triple "
-    "quadruple maximize maximise extend strengthen drive up push up climb"
-).split()
-DECREASE_VERBS = (
-    "reduce cut lower decrease shorten halve minimize minimise bring down drop trim shrink "
-    "eliminate slash lessen decrease consolidate compress contain curb"
-).split()
-MAINTAIN_VERBS = "maintain keep hold sustain stay remain preserve protect defend".split()
-REACH_VERBS = "reach hit achieve attain get exceed surpass bring".split()
-DELIVERABLE_VERBS = (
-    "launch ship publish release deliver hire recruit sign complete finish migrate implement "
-    "roll deploy go open close obtain certify train onboard decommission retire sunset replace "
-    "upgrade build document translate conduct run hold host interview produce file submit move "
-    "enforce introduce establish set install automate consolidate win book generate enter "
-    "negotiate renew integrate send resolve patch write draft design pilot announce appoint "
-    "select procure purchase acquire finalize finalise approve adopt standardize standardise "
-    "centralize centralise digitize digitise outsource audit create add recover answer "
-    "deploy roll set go sell convert collect process contact pitch demo"
-).split()
-VAGUE_VERBS = (
-    "improve enhance streamline foster leverage optimize optimise synergize synergise drive "
-    "empower delight boost modernize modernise transform align partner collaborate focus "
-    "support encourage promote facilitate strive ensure be become make do get work engage "
-    "deal tighten move embrace champion elevate unlock revolutionize revolutionise"
-).split()
+INCREASE_VERBS = _words(
+    """
+    increase raise grow lift boost expand improve accelerate scale gain add double triple
+    quadruple maximize maximise extend strengthen drive up push up climb
+    """
+)
+DECREASE_VERBS = _words(
+    """
+    reduce cut lower decrease shorten halve minimize minimise bring down drop trim shrink
+    eliminate slash lessen decrease consolidate compress contain curb
+    """
+)
+MAINTAIN_VERBS = _words(
+    """
+    maintain keep hold sustain stay remain preserve protect defend
+    """
+)
+REACH_VERBS = ["reach", "hit", "achieve", "attain", "get", "exceed", "surpass", "bring"]
+DELIVERABLE_VERBS = _words(
+    """
+    launch ship publish release deliver hire recruit sign complete finish migrate implement
+    roll deploy go open close obtain certify train onboard decommission retire sunset
+    replace upgrade build document translate conduct run hold host interview produce file
+    submit move enforce introduce establish set install automate consolidate win book
+    generate enter negotiate renew integrate send resolve patch write draft design pilot
+    announce appoint select procure purchase acquire finalize finalise approve adopt
+    standardize standardise centralize centralise digitize digitise outsource audit create
+    add recover answer deploy roll set go sell convert collect process contact pitch demo
+    """
+)
+VAGUE_VERBS = _words(
+    """
+    improve enhance streamline foster leverage optimize optimise synergize synergise drive
+    empower delight boost modernize modernise transform align partner collaborate focus
+    support encourage promote facilitate strive ensure be become make do get work engage
+    deal tighten move embrace champion elevate unlock revolutionize revolutionise
+    """
+)
 VAGUE_WORDS = frozenset(
-    (
-        "things thing stuff everything anything something areas area board culture "
-        "collaboration alignment communication efficiency efficiencies effectiveness "
-        "performance processes process morale sustainable sustainability innovation "
-        "innovative outcomes outcome value results success needle people team teams "
-        "intuitive posture data-driven modern mess excellence synergies synergy better best "
-        "more great good world-class best-in-class cross-functional holistic strategic "
-        "strategy initiatives capabilities impact content markets new relationships "
-        "relationship ways working transformation agility agile journey mindset ownership "
-        "overall general key really very much lot lots level way partners partner closely "
-        "it us we our everyone everybody users stakeholders alignment engagement-driven "
-        "excellent high quality higher faster stronger smarter leaner whole across wider "
-        "happy happier happiness feel feels valued motivated empowered aligned inspired "
-        "fun awesome amazing nice"
-    ).split()
+    _words(
+        """
+        things thing stuff everything anything something areas area board culture
+        collaboration alignment communication efficiency efficiencies effectiveness
+        performance processes process morale sustainable sustainability innovation
+        innovative outcomes outcome value results success needle people team teams intuitive
+        posture data-driven modern mess excellence synergies synergy better best more great
+        good world-class best-in-class cross-functional holistic strategic strategy
+        initiatives capabilities impact content markets new relationships relationship ways
+        working transformation agility agile journey mindset ownership overall general key
+        really very much lot lots level way partners partner closely it us we our everyone
+        everybody users stakeholders alignment engagement-driven excellent high quality
+        higher faster stronger smarter leaner whole across wider happy happier happiness
+        feel feels valued motivated empowered aligned inspired fun awesome amazing nice
+        """
+    )
 )
 STOPWORDS = frozenset(
-    (
-        "a an the of for to in on at by with and or our we i you they their its this that "
-        "these those is are be been will would should must can could may might shall all "
-        "each every any some from into onto per as than so such very really just also then "
-        "there here it us me my your his her them who whom which what when where how why not "
-        "no nor only own same too again further once both few other over under about above "
-        "below up down out off while during before after until through across within without "
-        "between including via vs etc kr kr1 kr2 kr3 kr4 okr o objective target goal key result "
-        "let lets let's want need aim plan going try have has had am do does did get got"
-    ).split()
+    _words(
+        """
+        a an the of for to in on at by with and or our we i you they their its this that
+        these those is are be been will would should must can could may might shall all each
+        every any some from into onto per as than so such very really just also then there
+        here it us me my your his her them who whom which what when where how why not no nor
+        only own same too again further once both few other over under about above below up
+        down out off while during before after until through across within without between
+        including via vs etc kr kr1 kr2 kr3 kr4 okr o objective target goal key result let
+        lets let's want need aim plan going try have has had am do does did get got
+        """
+    )
 )
 # Business metrics of obvious value: naming one is specific evidence and half of relevance.
 METRIC_TERMS = (
@@ -309,18 +330,116 @@ PURPOSE = re.compile(
     r"unlocking|lifting|raising)\b|"
     r"(?<![\w-])to (?=(?:"
     + "|".join(
-        (
-            "reduce increase improve protect fund enable support hit meet lower free capture "
-            "prove grow expand cover catch test stop lift deflect offset attract staff bid sell "
-            "reach keep avoid ensure comply qualify win retain boost cut drive unlock "
-            "accelerate speed spot allow help give let save secure prepare position "
-            "strengthen demonstrate validate learn understand inform serve satisfy sustain "
-            "minimi[sz]e maximi[sz]e mitigate prevent eliminate address scale handle absorb "
-            "finance afford justify differentiate compete gain earn shorten decrease limit "
-            "de-risk derisk restore recover diversify hedge match close open lay create "
-            "build establish stay remain raise make bring get become avoid pass clear "
-            "release cushion shield safeguard preserve lock unblock simplify"
-        ).split()
+        [
+            "reduce",
+            "increase",
+            "improve",
+            "protect",
+            "fund",
+            "enable",
+            "support",
+            "hit",
+            "meet",
+            "lower",
+            "free",
+            "capture",
+            "prove",
+            "grow",
+            "expand",
+            "cover",
+            "catch",
+            "test",
+            "stop",
+            "lift",
+            "deflect",
+            "offset",
+            "attract",
+            "staff",
+            "bid",
+            "sell",
+            "reach",
+            "keep",
+            "avoid",
+            "ensure",
+            "comply",
+            "qualify",
+            "win",
+            "retain",
+            "boost",
+            "cut",
+            "drive",
+            "unlock",
+            "accelerate",
+            "speed",
+            "spot",
+            "allow",
+            "help",
+            "give",
+            "let",
+            "save",
+            "secure",
+            "prepare",
+            "position",
+            "strengthen",
+            "demonstrate",
+            "validate",
+            "learn",
+            "understand",
+            "inform",
+            "serve",
+            "satisfy",
+            "sustain",
+            "minimi[sz]e",
+            "maximi[sz]e",
+            "mitigate",
+            "prevent",
+            "eliminate",
+            "address",
+            "scale",
+            "handle",
+            "absorb",
+            "finance",
+            "afford",
+            "justify",
+            "differentiate",
+            "compete",
+            "gain",
+            "earn",
+            "shorten",
+            "decrease",
+            "limit",
+            "de-risk",
+            "derisk",
+            "restore",
+            "recover",
+            "diversify",
+            "hedge",
+            "match",
+            "close",
+            "open",
+            "lay",
+            "create",
+            "build",
+            "establish",
+            "stay",
+            "remain",
+            "raise",
+            "make",
+            "bring",
+            "get",
+            "become",
+            "avoid",
+            "pass",
+            "clear",
+            "release",
+            "cushion",
+            "shield",
+            "safeguard",
+            "preserve",
+            "lock",
+            "unblock",
+            "simplify",
+        ]
     )
     + r")\b))"
 )
@@ -358,6 +477,7 @@ for _kind, _verbs in (
     for _verb in _verbs:
         for _form in _inflections(_verb):
             _ALL_VERBS[_form] = _kind
+_VAGUE_VERB_FORMS = frozenset(form for verb in VAGUE_VERBS for form in _inflections(verb))
 # Irregular and -e forms.
 _ALL_VERBS.update(
     {"raising": "increase", "reducing": "decrease", "cutting": "decrease", "halving": "decrease",
@@ -367,9 +487,13 @@ _ALL_VERBS.update(
      "moving": "deliverable", "making": "vague", "being": "vague", "bringing": "decrease"}
 )  # fmt: skip
 NOUN_AFTER = frozenset(
-    "rate rates time times cycle cost costs frequency date dates velocity speed quality "
-    "process pipeline plan cadence window notes volume count share value funnel ratio "
-    "readiness success stage".split()
+    _words(
+        """
+        rate rates time times cycle cost costs frequency date dates velocity speed quality
+        process pipeline plan cadence window notes volume count share value funnel ratio
+        readiness success stage
+        """
+    )
 )
 DELIVERABLE_OBJECT = re.compile(
     r"\b(compliance|certification|certified|accreditation|audit|approval|go-live|sign-off)\b"
@@ -532,7 +656,7 @@ def _connector(work: str, start: int) -> str:
 def _parse(text: str, today: date, fiscal_year_start_month: int) -> _Parse:
     low = text.translate(_NORMALIZE).lower()
     dates = date_findings(low, today=today, fiscal_year_start_month=fiscal_year_start_month)
-    vague_spans = [m.span() for m in re.finditer(r"\b(?:at some point|in the future)\b", low)]
+    vague_spans = [m.span() for m in VAGUE_TIME.finditer(low)]
     score_scale = [m.span() for m in _SCORE_UNITS.finditer(low)]
     work = _mask(low, [*dates.spans, *vague_spans, *score_scale])
     start = _prefix_end(work)
@@ -631,12 +755,20 @@ def _parse(text: str, today: date, fiscal_year_start_month: int) -> _Parse:
     # Direction.
     if range_pair is not None:
         direction = "range"
-    elif verb_kind in {"increase", "decrease", "maintain"} and verb != "improve":
-        if verb_kind == "maintain" or direction is None:
-            direction = verb_kind
-    if direction is None or (verb in {"improve", "improves", "improving"} and baseline):
-        if baseline is not None and target is not None and baseline.value != target.value:
-            direction = "increase" if target.value > baseline.value else "decrease"
+    elif (
+        verb_kind in {"increase", "decrease", "maintain"}
+        and verb != "improve"
+        and (verb_kind == "maintain" or direction is None)
+    ):
+        direction = verb_kind
+    improving = verb in {"improve", "improves", "improving"}
+    if (
+        (direction is None or (improving and baseline))
+        and baseline is not None
+        and target is not None
+        and baseline.value != target.value
+    ):
+        direction = "increase" if target.value > baseline.value else "decrease"
     if direction is None and relative is not None:
         direction = "increase" if relative > 0 else "decrease"
     if direction is None and verb_kind == "reach" and target is not None:
@@ -737,7 +869,7 @@ def _parse(text: str, today: date, fiscal_year_start_month: int) -> _Parse:
         if skip_with:
             continue
         kind = _ALL_VERBS.get(token)
-        if kind == "vague" or token in VAGUE_WORDS:
+        if token in _VAGUE_VERB_FORMS or token in VAGUE_WORDS:
             vague_found.append(token)
             continue
         if kind is not None or token in STOPWORDS or len(token) < 2:
@@ -851,7 +983,7 @@ def _measurable(parse: _Parse, context: GoalContext | None) -> Criterion:
         evidence.append(f"service level '{parse.dates.service_level_phrase}'")
     if evidence:
         return Criterion(True, 1.0, tuple(evidence), None)
-    metric = extracted.metric or "the metric"
+    metric = extracted.metric if extracted.metric and parse.concrete else "the metric"
     if parse.quantities:
         return Criterion(
             False,
@@ -961,7 +1093,7 @@ def _achievable(parse: _Parse, today: date, context: GoalContext | None) -> Crit
         absolute = "100% target"
     elif target == 0 and NEGATIVE_EVENTS.search(main):
         absolute = "zero target"
-    words = ABSOLUTE_WORDS.search(main)
+    words = ABSOLUTE_WORDS.search(parse.low, 0, parse.main_end)
     if words:
         absolute = f"absolute '{words[0]}'"
     if absolute is not None:
@@ -1194,7 +1326,7 @@ def smart_assess_many(
         )
 
 
-def assessment_json(assessment: SmartAssessment, id: object = None) -> dict[str, Any]:  # noqa: A002
+def assessment_json(assessment: SmartAssessment, id: object = None) -> dict[str, Any]:
     """The assessment as plain JSON types (the CLI's and the API's shape)."""
     extracted = assessment.extracted
     return {

@@ -10,6 +10,12 @@ identifiers, not quantities.
 import re
 from dataclasses import dataclass
 
+
+def _words(text: str) -> tuple[str, ...]:
+    """Split a lexicon written as one block of words."""
+    return tuple(text.split())
+
+
 CURRENCY_SYMBOLS: dict[str, str] = {
     "us$": "USD", "a$": "AUD", "c$": "CAD", "$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY",
     "₹": "INR", "chf": "CHF",
@@ -39,11 +45,15 @@ SECONDS: dict[str, float] = {
 }  # fmt: skip
 # Words after which a number names a thing rather than counts it.
 IDENTIFIER_WORDS = frozenset(
-    "iso soc wcag python java node postgresql postgres mysql windows macos ios android tier "
-    "line scope version level phase stage step sprint wave release type class series model "
-    "gen generation priority severity sev top v rev chapter section article building room "
-    "floor squad cohort kr okr pillar objective item no number region zone plant site "
-    "store gate wcag2 ipv http tls pci iec nist gdpr article hipaa rule form".split()
+    _words(
+        """
+        iso soc wcag python java node postgresql postgres mysql windows macos ios android
+        tier line scope version level phase stage step sprint wave release type class series
+        model gen generation priority severity sev top v rev chapter section article
+        building room floor squad cohort kr okr pillar objective item no number region zone
+        plant site store gate wcag2 ipv http tls pci iec nist gdpr article hipaa rule form
+        """
+    )
 )
 NUMBER_WORDS: dict[str, float] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -89,10 +99,7 @@ def quantities(work: str) -> list[Quantity]:
     found: list[Quantity] = []
     for match in QUANTITY.finditer(work):
         raw = match["num"]
-        if raw in NUMBER_WORDS:
-            value = NUMBER_WORDS[raw]
-        else:
-            value = float(raw.replace(",", ""))
+        value = NUMBER_WORDS[raw] if raw in NUMBER_WORDS else float(raw.replace(",", ""))
         scale = match["scale"] or match["scaleword"]
         currency = match["sym"] or match["pre"] or match["post"]
         if scale:

@@ -10,10 +10,12 @@ import random
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from accord.accounts.models import User
 from accord.org.actions import FUNCTION_FIELDS, PERSON_FIELDS
@@ -30,6 +32,7 @@ from accord.web.demo_data import (
     Company,
     Post,
 )
+from accord.web.demo_partnerships import demo_partnerships_build
 from accord.workspaces.audit import audit_bulk, diff, snapshot
 from accord.workspaces.models import Membership, Role, Workspace
 
@@ -116,7 +119,7 @@ def demo_delete() -> int:
     return count
 
 
-def demo_build(*, seed: int = DEMO_SEED) -> DemoSummary:
+def demo_build(*, seed: int = DEMO_SEED, today: date | None = None) -> DemoSummary:
     """Write both demo workspaces and the demo logins. The slugs must be free."""
     rng = random.Random(seed)
     names = zip(
@@ -137,6 +140,9 @@ def demo_build(*, seed: int = DEMO_SEED) -> DemoSummary:
             _company_write(name=name, slug=slug, company=company, plan=plan, users=users)
             for (name, slug, company), plan in zip(companies, plans, strict=True)
         ]
+        demo_partnerships_build(
+            Workspace.objects.get(slug=DEMO_WORKSPACE_SLUG), today=today or timezone.localdate()
+        )
     logins = tuple(
         DemoLogin(
             email=email,

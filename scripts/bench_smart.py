@@ -1,0 +1,43 @@
+"""Benchmark: SMART goals assessed per second, single-threaded, in batch mode.
+
+    .venv/bin/python scripts/bench_smart.py [--goals 20000]
+
+Repeats the labelled corpus (accord/metrics/tests/data/smart_corpus.jsonl) until about
+--goals texts, runs smart_assess_many over them and prints goals/second. The target is
+at least 2,000 goals/second.
+"""
+
+import argparse
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from accord.metrics.smart import smart_assess_many  # noqa: E402
+
+CORPUS = ROOT / "accord" / "metrics" / "tests" / "data" / "smart_corpus.jsonl"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--goals", type=int, default=20_000, help="How many goals to assess.")
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()[1:]]
+    texts = [row["text"] for row in rows]
+    items = [(str(i), texts[i % len(texts)]) for i in range(args.goals)]
+    today = date(2026, 6, 15)
+    started = time.perf_counter()
+    smart_count = sum(result.is_smart for _, result in smart_assess_many(items, today=today))
+    elapsed = time.perf_counter() - started
+    print(
+        f"{len(items)} goals in {elapsed:.2f} s: {len(items) / elapsed:,.0f} goals/second "
+        f"({smart_count} SMART)"
+    )
+
+
+if __name__ == "__main__":
+    main()
