@@ -15,14 +15,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from accord.metrics.catalog import FUNCTIONS, catalog_load  # noqa: E402
-from accord.metrics.conflicts import GoalFacts, conflicts_find  # noqa: E402
+from accord.metrics.catalog import FUNCTIONS, catalog_load
+from accord.metrics.conflicts import GoalFacts, conflicts_find
 
 PHRASES = {
     "increase": ["Increase {m} to {n}{u} by {d}", "Grow {m} {n}% this year", "Raise {m} to {n}{u}"],
     "decrease": ["Reduce {m} to {n}{u} by {d}", "Cut {m} by {n}%", "Lower {m} from {x} to {n}{u}"],
     "keep": ["Keep {m} above {n}{u}", "Keep {m} below {n}{u}", "Hold {m} flat through {d}"],
-    "vague": ["Improve collaboration on {m}", "Foster alignment with partners", "Launch the portal"],
+    "vague": [
+        "Improve collaboration on {m}",
+        "Foster alignment with partners",
+        "Launch the portal",
+    ],
 }
 
 
@@ -73,10 +77,14 @@ def main() -> None:
     kinds: dict[str, int] = {}
     for finding in report.conflicts:
         kinds[finding.kind] = kinds.get(finding.kind, 0) + 1
-    print(f"goals: {len(goals)}  catalog: {len(catalog.metrics)} metrics, "
-          f"{len(catalog.tensions)} tensions")
-    print(f"conflicts_find: {elapsed:.2f} s  ({len(report.conflicts)} findings, "
-          f"{len(report.warnings)} warnings)")
+    print(
+        f"goals: {len(goals)}  catalog: {len(catalog.metrics)} metrics, "
+        f"{len(catalog.tensions)} tensions"
+    )
+    print(
+        f"conflicts_find: {elapsed:.2f} s  ({len(report.conflicts)} findings, "
+        f"{len(report.warnings)} warnings)"
+    )
     for kind, number in sorted(kinds.items()):
         print(f"  {kind:<20} {number}")
     print("budget: under 5 s for 10,000 goals:", "met" if elapsed < 5 else "NOT met")

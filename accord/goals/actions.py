@@ -638,6 +638,13 @@ def kpi_create(
     if errors:
         raise ValidationError(errors)
     defaults = _catalog_defaults(metric_key)
+    if not defaults and not (fields.get("name") and fields.get("direction")):
+        raise ValidationError(
+            {
+                "metric_key": f"“{metric_key}” is not in the metric catalog; pick one from the "
+                "list, or give your own metric a name, a direction and a category."
+            }
+        )
     for name, value in defaults.items():
         if not fields.get(name):
             fields[name] = value

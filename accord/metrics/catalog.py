@@ -258,15 +258,14 @@ def _metric_parse(entry: Any, index: int, origin: str) -> Metric:
         abbreviations=_strings(entry.get("abbreviations"), "abbreviations", where),
         inverse_synonyms=_strings(entry.get("inverse_synonyms"), "inverse_synonyms", where),
         not_followed_by=tuple(
-            word.lower() for word in _strings(entry.get("not_followed_by"), "not_followed_by", where)
+            word.lower()
+            for word in _strings(entry.get("not_followed_by"), "not_followed_by", where)
         ),
         source=origin,
     )
 
 
-def _tension_parse(
-    entry: Any, index: int, origin: str, metrics: Mapping[str, Metric]
-) -> Tension:
+def _tension_parse(entry: Any, index: int, origin: str, metrics: Mapping[str, Metric]) -> Tension:
     if not isinstance(entry, Mapping):
         raise CatalogError(f"{origin} tension #{index + 1}: each tension must be an object.")
     where = _where("tension", index, entry, origin)
@@ -412,8 +411,10 @@ def _read(path: Path) -> Any:
 
 @lru_cache(maxsize=1)
 def _shipped_document() -> Any:
-    text = resources.files("accord.metrics.data").joinpath("metric_catalog.json").read_text(
-        encoding="utf-8"
+    text = (
+        resources.files("accord.metrics.data")
+        .joinpath("metric_catalog.json")
+        .read_text(encoding="utf-8")
     )
     return json.loads(text)
 

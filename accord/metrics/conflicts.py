@@ -168,7 +168,9 @@ def _number(raw: str) -> float | None:
 
 @dataclass(frozen=True)
 class _Cue:
-    direction: str | None  # increase | decrease | improve | worsen | maintain | hold | floor | ceiling
+    direction: (
+        str | None
+    )  # increase | decrease | improve | worsen | maintain | hold | floor | ceiling
     target: float | None
 
 
@@ -240,7 +242,7 @@ ExtractFn = Callable[..., Any]
 def _smart_extractor() -> ExtractFn | None:
     try:
         from accord.metrics.smart import goal_extract
-    except ImportError:
+    except Exception:  # absent or broken, the SMART reader is optional here
         return None
     reader: ExtractFn = goal_extract
     return reader
@@ -289,13 +291,14 @@ def goal_read(
         # A stated direction refers to the metric as named (a phrase may name its opposite).
         flip = inverse and goal.metric is not None and catalog.metric_get(goal.metric) is None
         stated = goal.direction if goal.direction != "range" else "maintain"
+        direction: str | None
         if stated == "maintain" and cue.direction in {FLOOR, CEILING, HOLD}:
             direction = cue.direction
         else:
             direction = _resolve(stated, metric, inverse=flip)
         return GoalReading(goal, index, metric, direction, target, tuple(reasons))
 
-    chosen = cue.direction
+    chosen: str | None = cue.direction
     if extract is not None and today is not None and chosen in {None, "maintain"} and goal.text:
         # The verb lexicon is metric-aware (improve, inverse phrases, freezes) and cheap, so the
         # SMART reader is asked only where the lexicon found no verb of its own.
@@ -593,7 +596,7 @@ def conflicts_find(
     catalog: Catalog | None = None,
     today: date | None = None,
     owner_cap: int = 5,
-    extract: ExtractFn | None | bool = True,
+    extract: ExtractFn | bool | None = True,
 ) -> ConflictReport:
     """Find conflicts among goals and explain each one.
 
@@ -623,24 +626,23 @@ def conflicts_find(
     index: dict[str, dict[str, list[GoalReading]]] = defaultdict(lambda: defaultdict(list))
     for position, goal in enumerate(active):
         reading = goal_read(goal, position, catalog=catalog, today=today, extract=reader)
-        if reading.metric is not None and reading.direction is not None:
+        metric, direction = reading.metric, reading.direction
+        if metric is not None and direction is not None:
             reading = replace(
                 reading,
                 side=_side(goal),
                 label=_label(goal),
-                wants=_wants(reading, reading.metric),
+                wants=_wants(reading, metric),
                 upcoming=goal.due if goal.due and (today is None or goal.due >= today) else None,
             )
-            index[reading.metric.key][reading.direction].append(reading)
+            index[metric.key][direction].append(reading)
         elif reading.reasons:
             warnings.append(
                 f"Goal {goal.id}: {'; '.join(reading.reasons)}, so it was checked only for "
                 "owner, budget and dates."
             )
         if not (goal.owner and goal.owner.strip()):
-            warnings.append(
-                f"{_label(goal)} has no owner: name exactly one accountable person."
-            )
+            warnings.append(f"{_label(goal)} has no owner: name exactly one accountable person.")
 
     findings: list[ConflictFinding] = []
     for by_direction in index.values():
@@ -649,7 +651,9 @@ def conflicts_find(
     findings.extend(_shared_budgets(active, today))
     findings.extend(_timeline(active, warnings))
     findings.extend(_owner_overload(active, owner_cap))
-    return ConflictReport(conflicts=tuple(_deduplicated(findings, active)), warnings=tuple(warnings))
+    return ConflictReport(
+        conflicts=tuple(_deduplicated(findings, active)), warnings=tuple(warnings)
+    )
 
 
 def _deduplicated(

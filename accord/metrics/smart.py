@@ -16,7 +16,6 @@ pace is the least-squares slope of (day, value); the goal is flagged when the re
 more than 3x the best slope seen over the whole history or any three consecutive check-ins.
 """
 
-import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
@@ -165,122 +164,26 @@ STOPWORDS = frozenset(
 )
 # Business metrics of obvious value: naming one is specific evidence and half of relevance.
 METRIC_TERMS = (
-    "revenue",
-    "arr",
-    "mrr",
-    "margin",
-    "churn",
-    "retention",
-    "nps",
-    "enps",
-    "csat",
-    "profit",
-    "ebitda",
-    "cost",
-    "costs",
-    "spend",
-    "cac",
-    "ltv",
-    "conversion",
-    "pipeline",
-    "bookings",
-    "sales",
-    "deals",
-    "win rate",
-    "dso",
-    "dpo",
-    "cash",
-    "attrition",
-    "turnover",
-    "engagement",
-    "uptime",
-    "availability",
-    "latency",
-    "mttr",
-    "incidents",
-    "defects",
-    "downtime",
-    "on-time",
-    "nrr",
-    "grr",
-    "aov",
-    "gmv",
-    "market share",
-    "leads",
-    "mqls",
-    "sqls",
-    "signups",
-    "activation",
-    "adoption",
-    "active users",
-    "customers",
-    "satisfaction",
-    "tickets",
-    "backlog",
-    "resolution",
-    "response time",
-    "handle time",
-    "throughput",
-    "cycle time",
-    "lead time",
-    "inventory",
-    "stockouts",
-    "oee",
-    "scrap",
-    "yield",
-    "emissions",
-    "energy",
-    "headcount",
-    "time to hire",
-    "time-to-hire",
-    "time to fill",
-    "quota",
-    "forecast",
-    "traffic",
-    "open rate",
-    "error rate",
-    "crash rate",
-    "renewal",
-    "expenses",
-    "opex",
-    "capex",
-    "savings",
-    "budget",
-    "pipeline coverage",
-    "win-rate",
-    "utilization",
-    "utilisation",
-    "productivity",
-    "deployment frequency",
-    "change failure rate",
-    "coverage",
-    "deflection",
-    "escalations",
-    "returns",
-    "complaints",
-    "injuries",
-    "accidents",
-    "rating",
-    "reviews",
-    "awareness",
-    "traffic",
-    "visits",
-    "sessions",
-    "followers",
-    "subscribers",
-    "onboarding",
-    "order value",
-    "deal size",
-    "sales cycle",
-    "payback",
-    "burn",
-    "runway",
-    "gross margin",
-    "operating margin",
-    "inventory turns",
-    "fill rate",
-    "on-time delivery",
-)
+    *_words(
+    """
+        revenue arr mrr margin churn retention nps enps csat profit ebitda cost costs
+        spend cac ltv conversion pipeline bookings sales deals dso dpo cash attrition
+        turnover engagement uptime availability latency mttr incidents defects downtime
+        on-time nrr grr aov gmv leads mqls sqls signups activation adoption customers
+        satisfaction tickets backlog resolution throughput inventory stockouts oee scrap
+        yield emissions energy headcount time-to-hire quota forecast traffic renewal
+        expenses opex capex savings budget win-rate utilization utilisation productivity
+        coverage deflection escalations returns complaints injuries accidents rating
+        reviews awareness traffic visits sessions followers subscribers onboarding
+        payback burn runway
+    """
+    ),
+    "win rate", "market share", "active users", "response time", "handle time", "cycle time",
+    "lead time", "time to hire", "time to fill", "open rate", "error rate", "crash rate",
+    "pipeline coverage", "deployment frequency", "change failure rate", "order value",
+    "deal size", "sales cycle", "gross margin", "operating margin", "inventory turns",
+    "fill rate", "on-time delivery",
+)  # fmt: skip
 _METRIC_TERM = re.compile(r"\b(" + "|".join(re.escape(t) for t in METRIC_TERMS) + r")\b")
 LOWER_IS_BETTER = re.compile(
     r"\b(churn|attrition|turnover|cost|costs|spend|expenses?|opex|cac|latency|time|times|"
@@ -640,17 +543,29 @@ def _phrase(low: str, text: str, start: int, stop_at: int) -> str | None:
     return phrase or None
 
 
-def _connector(work: str, start: int) -> str:
-    before = re.sub(r"\s+", " ", work[max(0, start - 40) : start]).rstrip()
-    found = re.search(
-        r"(from|to|by|under|below|above|over|at least|at most|at or above|at or below|at|"
-        r"less than|more than|fewer than|greater than|no more than|no less than|up to|"
-        r"down to|reach|hit|of|between|and|->|>=|<=|<|>|≥|≤|achieve|only|maximum|minimum|"
-        r"max|min|than|all|each|every|approx|approximately|about|around|the|our|a|an|"
-        r"down|up|exceed|beat)$",
-        before,
+_CONNECTORS = frozenset(
+    _words(
+        """
+        from to by under below above over at less than more fewer greater up down reach hit
+        of between and -> >= <= < > ≥ ≤ achieve only maximum minimum max min all each every
+        approx approximately about around the our a an exceed beat
+        """
     )
-    return found[1] if found else ""
+) | {
+    "at least", "at most", "at or above", "at or below", "less than", "more than",
+    "fewer than", "greater than", "no more than", "no less than", "up to", "down to",
+}  # fmt: skip
+
+
+def _connector(work: str, start: int) -> str:
+    """The word(s) right before a quantity: 'from', 'to', 'under', 'at least'…"""
+    words = work[max(0, start - 40) : start].split()[-3:]
+    for size in (3, 2, 1):
+        if len(words) >= size:
+            candidate = " ".join(words[-size:])
+            if candidate in _CONNECTORS:
+                return candidate
+    return ""
 
 
 def _parse(text: str, today: date, fiscal_year_start_month: int) -> _Parse:
@@ -1351,7 +1266,3 @@ def assessment_json(assessment: SmartAssessment, id: object = None) -> dict[str,
         },
         "is_smart": assessment.is_smart,
     }
-
-
-def _finite(value: float | None) -> bool:
-    return value is not None and math.isfinite(value)

@@ -372,10 +372,24 @@ _SLA = re.compile(
     r"[\w-]+(?:\s+(?!(?:by|in|within|before|until|starting|every|each|per|and|or|for|to|from|"
     r"on|at|of|with)\b)[a-z][\w-]*)?"
 )
+_G_NUMERIC = re.compile(r"\d[-/.]\d")
+_G_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)")
+_G_QUARTER = re.compile(r"q[1-4]\b")
+_G_QUARTER_WORD = re.compile(r"quarter")
+_G_HALF = re.compile(r"\bh[12]\b")
+_G_HALF_WORD = re.compile(r"half")
+_G_FISCAL = re.compile(r"fy|fiscal")
+_G_END = re.compile(r"\beo[yqmw]|end")
+_G_THIS_NEXT = re.compile(r"\b(?:this|next|last|coming|following|current)\b")
+_G_DAY = re.compile(r"tomorrow|today|tonight|yesterday|\beod\b|end of")
+_G_WEEKDAY = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)")
+_G_YEAR = re.compile(r"20\d\d")
+_G_ANY = re.compile(r"\b(?:within|in|over|during|inside|for)\b")
+_G_FROM_NOW = re.compile(r"from now|from today|\bout\b")
 # Ordered most specific first; each match masks its characters from the later patterns.
-_PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
-    (re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"), _iso, 2),
-    (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b"), _numeric, 2),
+_PATTERNS: tuple[tuple[re.Pattern[str], Handler, int, re.Pattern[str]], ...] = (
+    (re.compile(r"\b(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\b"), _iso, 2, _G_NUMERIC),
+    (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})\b"), _numeric, 2, _G_NUMERIC),
     (
         re.compile(
             r"\b(\d{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+"
@@ -384,6 +398,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _day_month,
         2,
+        _G_MONTH,
     ),
     (
         re.compile(
@@ -392,6 +407,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _month_day,
         2,
+        _G_MONTH,
     ),
     (
         re.compile(
@@ -400,6 +416,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _quarter,
         2,
+        _G_QUARTER,
     ),
     (
         re.compile(
@@ -408,8 +425,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _quarter_words,
         2,
+        _G_QUARTER_WORD,
     ),
-    (re.compile(r"\bh([12])\b" + _PERIOD_YEAR), _half, 2),
+    (re.compile(r"\bh([12])\b" + _PERIOD_YEAR), _half, 2, _G_HALF),
     (
         re.compile(
             r"\b(first|second)\s+half(?:\s+of\s+the\s+(?:fiscal\s+)?year)?"
@@ -417,8 +435,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _half_words,
         2,
+        _G_HALF_WORD,
     ),
-    (re.compile(r"\b(?:fy|fiscal\s+year|fiscal)\s*'?(\d{4}|\d{2})\b"), _fiscal_year, 2),
+    (re.compile(r"\b(?:fy|fiscal\s+year|fiscal)\s*'?(\d{4}|\d{2})\b"), _fiscal_year, 2, _G_FISCAL),
     (
         re.compile(
             r"\b(?:(?:the\s+)?end\s+of\s+(?:the\s+)?(this|next|current)?\s*fiscal\s+year|"
@@ -426,6 +445,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _fiscal_relative,
         2,
+        _G_FISCAL,
     ),
     (
         re.compile(
@@ -434,6 +454,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         lambda cal, m: _month_year(cal, _g((m[1] or m[2] or m[3] or "") or None, m[4], m[5])),
         2,
+        _G_MONTH,
     ),
     (
         re.compile(
@@ -443,6 +464,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _month_alone,
         2,
+        _G_MONTH,
     ),
     (
         re.compile(
@@ -451,11 +473,13 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         lambda cal, m: _end_of(cal, _g(m[1] or m[3], m[2])),
         2,
+        _G_END,
     ),
     (
         re.compile(r"\b(year|quarter|month|week)[- ]end\b|\bend[- ]of[- ](year|quarter|month)\b"),
         lambda cal, m: _named_end(cal, _g(m[1] or m[2])),
         2,
+        _G_END,
     ),
     (
         re.compile(
@@ -464,16 +488,19 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         lambda cal, m: _this_next(cal, _g(m[1].split()[-1], m[2])),
         2,
+        _G_THIS_NEXT,
     ),
     (
         re.compile(r"\b(tomorrow|today|tonight|yesterday|end\s+of\s+(?:the\s+)?day|eod)\b"),
         lambda cal, m: _day_word(cal, _g(m[1].split()[0] if m[1] != "eod" else "today")),
         2,
+        _G_DAY,
     ),
     (
         re.compile(r"\b(by|on|until|before|due|till)?\s*(next|this|coming)?\s*" + _WEEKDAY + r"\b"),
         lambda cal, m: _weekday(cal, _g(m[1], m[2], m[3])) if (m[1] or m[2]) else None,
         2,
+        _G_WEEKDAY,
     ),
     (
         re.compile(
@@ -483,6 +510,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _year_only,
         2,
+        _G_YEAR,
     ),
     (
         re.compile(
@@ -495,6 +523,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _relative_span,
         1,
+        _G_ANY,
     ),
     (
         re.compile(
@@ -506,6 +535,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], Handler, int], ...] = (
         ),
         _from_now,
         1,
+        _G_FROM_NOW,
     ),
 )
 
@@ -527,8 +557,8 @@ def date_findings(
     for begin, end in spans:
         work = work[:begin] + " " * (end - begin) + work[end:]
 
-    for pattern, handler, rank in _PATTERNS:
-        if pattern.search(work) is None:
+    for pattern, handler, rank, gate in _PATTERNS:
+        if gate.search(low) is None:
             continue
         for found in pattern.finditer(work):
             day = handler(cal, tuple(x or "" for x in (found[0], *found.groups())))

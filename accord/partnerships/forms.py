@@ -135,7 +135,9 @@ CHARTER_HELP = {
 
 
 class MemberForm(forms.Form):
-    person = PersonChoiceField(queryset=Person.objects.none(), to_field_name="uuid")
+    person = PersonChoiceField(
+        queryset=Person.objects.none(), to_field_name="uuid", empty_label="Choose a person"
+    )
     function = forms.ModelChoiceField(
         queryset=Function.objects.none(),
         to_field_name="uuid",
@@ -150,7 +152,10 @@ class MemberForm(forms.Form):
         kwargs.setdefault("prefix", "member")
         super().__init__(*args, **kwargs)
         workspace = partnership.workspace
-        self.fields["person"].queryset = _people(workspace)  # type: ignore[attr-defined]
+        # People already in the partnership are not offered again.
+        self.fields["person"].queryset = _people(workspace).exclude(  # type: ignore[attr-defined]
+            pk__in=PartnershipMember.objects.filter(partnership=partnership).values("person_id")
+        )
         # Any function of the workspace parses; the action explains when it is not one of the
         # partnership's (a clearer message than "not a valid choice").
         self.fields["function"].queryset = Function.objects.filter(  # type: ignore[attr-defined]

@@ -78,7 +78,9 @@ class PartnershipMember(TenantModel):
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="members")
     person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
-    function = models.ForeignKey("org.Function", on_delete=models.PROTECT, related_name="+")
+    # RESTRICT, not PROTECT: a function with members cannot be deleted on its own, but
+    # deleting the whole workspace still cascades through.
+    function = models.ForeignKey("org.Function", on_delete=models.RESTRICT, related_name="+")
     role = models.CharField(max_length=12, choices=Role.choices, default=Role.CORE)
 
     class Meta:

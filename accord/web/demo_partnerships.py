@@ -302,7 +302,7 @@ PARTNERSHIPS: tuple[DemoPartnership, ...] = (
             DemoGoal(
                 title="Cut slow-moving SKUs from 640 to 340 by the end of Q3",
                 owner="function:Operations",
-                metric_key="inventory_level",
+                metric_key="",
                 unit="count",
                 baseline=640,
                 target=340,
@@ -480,7 +480,7 @@ PARTNERSHIPS: tuple[DemoPartnership, ...] = (
             DemoGoal(
                 title="Cut time to full productivity for new hires from 90 to 60 days this year",
                 owner="admin@brightwater.example",
-                metric_key="time_to_hire",
+                metric_key="",
                 unit="days",
                 baseline=90,
                 target=60,
@@ -508,7 +508,7 @@ PARTNERSHIPS: tuple[DemoPartnership, ...] = (
         problem="Ticket volume grew 30% with orders; half the tickets ask where an order is.",
         scope_in="Order tracking, help centre, proactive delivery emails, returns self-service.",
         scope_out="Phone support staffing.",
-        success_criteria="Tickets per 1,000 orders down to 45 with CSAT above 4.5.",
+        success_criteria="Tickets per 1,000 orders down to 45 with CSAT above 90%.",
         working_agreements=(
             "Support tags every ticket by reason; Product reviews the top 5 monthly."
         ),
@@ -544,12 +544,12 @@ PARTNERSHIPS: tuple[DemoPartnership, ...] = (
                 trajectory="on_track",
             ),
             DemoGoal(
-                title="Keep CSAT at or above 4.5 while self-service grows",
+                title="Keep CSAT at or above 90% while self-service grows",
                 owner="function:Customer Success",
                 metric_key="csat",
-                unit="score",
-                baseline=4.4,
-                target=4.6,
+                unit="%",
+                baseline=88,
+                target=92,
                 direction="increase",
                 due_weeks=20,
                 trajectory="on_track",
@@ -570,12 +570,12 @@ PARTNERSHIPS: tuple[DemoPartnership, ...] = (
             DemoKpi(
                 "csat",
                 "Customer satisfaction (CSAT)",
-                "score",
+                "%",
                 "increase",
                 "customer satisfaction",
-                4.4,
-                0.01,
-                low=4.5,
+                88,
+                0.2,
+                low=90,
             ),
         ),
     ),
@@ -667,8 +667,8 @@ def _goal_write(spec: DemoGoal, parent: Goal | None, context: _GoalContext) -> G
         description=spec.description,
         metric_key=spec.metric_key,
         unit=spec.unit,
-        baseline=spec.baseline if spec.metric_key else None,
-        target=spec.target if spec.metric_key else None,
+        baseline=spec.baseline if spec.direction else None,
+        target=spec.target if spec.direction else None,
         direction=spec.direction,
         start_date=start,
         due_date=today + timedelta(weeks=spec.due_weeks),
@@ -679,7 +679,7 @@ def _goal_write(spec: DemoGoal, parent: Goal | None, context: _GoalContext) -> G
     if spec.contributing:
         goal.contributing_functions.set([functions[n] for n in spec.contributing])
     context.audit.append(("create", goal, {"title": [None, spec.title]}))
-    if spec.metric_key:
+    if spec.direction:
         hopeful = spec.trajectory in {"on_track", "ahead"}
         for week, value in enumerate(_trajectory(spec, start, today, context.rng), start=1):
             context.checkins.append(

@@ -155,7 +155,7 @@ def test_metric_find_reports_inverse_phrases():
 
 
 def test_metric_find_does_not_match_inside_words():
-    """"Margin" does not match inside "margins-of-error" style compounds or other words."""
+    """ "Margin" does not match inside "margins-of-error" style compounds or other words."""
     catalog = catalog_load()
     assert catalog.metric_find("Marginalia and churned butter") == ()
 
@@ -207,27 +207,81 @@ def test_catalog_can_be_loaded_from_a_path(tmp_path):
         ({"metrics": [_metric("x_y", synonyms=["churn"])]}, "already names metric"),
         ({"metrics": ["revenue"]}, "each metric must be an object"),
         (
-            {"tensions": [{"a": "revenue", "b": "ghost", "pattern": {"a": "increase", "b": "decrease"}, "explanation": "x."}]},
+            {
+                "tensions": [
+                    {
+                        "a": "revenue",
+                        "b": "ghost",
+                        "pattern": {"a": "increase", "b": "decrease"},
+                        "explanation": "x.",
+                    }
+                ]
+            },
             "'b' names unknown metric 'ghost'",
         ),
         (
-            {"tensions": [{"a": "revenue", "b": "gross_margin", "pattern": {"a": "up", "b": "decrease"}, "explanation": "x."}]},
+            {
+                "tensions": [
+                    {
+                        "a": "revenue",
+                        "b": "gross_margin",
+                        "pattern": {"a": "up", "b": "decrease"},
+                        "explanation": "x.",
+                    }
+                ]
+            },
             "pattern.a 'up' is not a direction",
         ),
         (
-            {"tensions": [{"a": "revenue", "b": "gross_margin", "pattern": {"a": "increase"}, "explanation": "x."}]},
+            {
+                "tensions": [
+                    {
+                        "a": "revenue",
+                        "b": "gross_margin",
+                        "pattern": {"a": "increase"},
+                        "explanation": "x.",
+                    }
+                ]
+            },
             "pattern must be an object with exactly 'a' and 'b'",
         ),
         (
-            {"tensions": [{"a": "revenue", "b": "revenue", "pattern": {"a": "increase", "b": "decrease"}, "explanation": "x."}]},
+            {
+                "tensions": [
+                    {
+                        "a": "revenue",
+                        "b": "revenue",
+                        "pattern": {"a": "increase", "b": "decrease"},
+                        "explanation": "x.",
+                    }
+                ]
+            },
             "two different metrics",
         ),
         (
-            {"tensions": [{"a": "revenue", "b": "gross_margin", "pattern": {"a": "increase", "b": "decrease"}, "explanation": " "}]},
+            {
+                "tensions": [
+                    {
+                        "a": "revenue",
+                        "b": "gross_margin",
+                        "pattern": {"a": "increase", "b": "decrease"},
+                        "explanation": " ",
+                    }
+                ]
+            },
             "explanation is required",
         ),
         (
-            {"tensions": [{"a": "discount_rate", "b": "gross_margin", "pattern": {"a": "increase", "b": "decrease"}, "explanation": "Again."}]},
+            {
+                "tensions": [
+                    {
+                        "a": "discount_rate",
+                        "b": "gross_margin",
+                        "pattern": {"a": "increase", "b": "decrease"},
+                        "explanation": "Again.",
+                    }
+                ]
+            },
             "duplicate tension",
         ),
         ({"format_version": 2}, "format_version 2 is not supported"),

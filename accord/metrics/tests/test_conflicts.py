@@ -75,7 +75,9 @@ def test_goal_reading(text, metric, direction):
 def test_stated_metric_and_direction_win_over_text():
     """Fields given on the goal are used as stated."""
     reading = goal_read(
-        GoalFacts(id="g", function="sales", text="whatever", metric="win_rate", direction="increase"),
+        GoalFacts(
+            id="g", function="sales", text="whatever", metric="win_rate", direction="increase"
+        ),
         0,
         catalog=catalog_load(),
         today=TODAY,
@@ -162,7 +164,9 @@ def test_catalog_tension_between_functions():
     """Deeper discounts against a margin goal are flagged with the catalog's reason."""
     report = _find(
         GoalFacts(id="s", function="sales", text="Raise discounts to 15%", due=date(2026, 6, 30)),
-        GoalFacts(id="f", function="finance", text="Grow gross margin to 60%", due=date(2026, 3, 31)),
+        GoalFacts(
+            id="f", function="finance", text="Grow gross margin to 60%", due=date(2026, 3, 31)
+        ),
     )
     assert _kinds(report) == [("tension", "s", "f")]
     finding = report.conflicts[0]
@@ -244,7 +248,7 @@ def test_owner_over_the_cap_gets_one_finding():
 
 
 def test_owner_names_are_compared_without_case():
-    """"Priya" and "priya " are the same owner."""
+    """ "Priya" and "priya " are the same owner."""
     goals = [
         GoalFacts(id="a", function="sales", owner="Priya"),
         GoalFacts(id="b", function="sales", owner="priya "),
@@ -294,9 +298,7 @@ def test_goal_without_owner_is_a_warning():
     """No owner is a warning naming the goal and its function."""
     report = _find(GoalFacts(id="a", function="finance", text="Grow revenue 10%"))
     assert report.conflicts == ()
-    assert report.warnings == (
-        "Finance goal a has no owner: name exactly one accountable person.",
-    )
+    assert report.warnings == ("Finance goal a has no owner: name exactly one accountable person.",)
 
 
 def test_goal_without_a_known_metric_is_a_warning():
@@ -330,24 +332,22 @@ def test_conflicts_json_shape():
 
 
 def test_a_text_extractor_can_supply_the_direction():
-    """A supplied extractor's direction is used when the verb lexicon has no stronger cue."""
+    """Where the verb lexicon finds no direction, the supplied extractor's direction is used."""
 
     class Extracted:
-        direction = "decrease"
-        target = 5.0
+        direction = "increase"
+        target = 9.0
 
-    def extract(text: str, *, today: date | None) -> Extracted:
+    def extract(text: str, *, today: date) -> Extracted:
         return Extracted()
 
-    report = conflicts_find(
-        [
-            GoalFacts(id="a", function="sales", text="Churn of 5% by Q4", owner="A"),
-            GoalFacts(id="b", function="support", text="Churn up to 8%", owner="B"),
-        ],
-        today=TODAY,
-        extract=extract,
-    )
-    assert report.conflicts == ()
+    goals = [
+        GoalFacts(id="a", function="sales", text="Churn of 9% by Q4", owner="A"),
+        GoalFacts(id="b", function="support", text="Reduce churn to 3%", owner="B"),
+    ]
+    assert conflicts_find(goals, today=TODAY, extract=False).conflicts == ()
+    report = conflicts_find(goals, today=TODAY, extract=extract)
+    assert _kinds(report) == [("opposite_direction", "a", "b")]
 
 
 def test_a_failing_extractor_does_not_stop_the_analysis():
@@ -370,7 +370,9 @@ def test_a_failing_extractor_does_not_stop_the_analysis():
 def test_ten_thousand_goals_do_not_pair_everything():
     """Many goals on unrelated metrics produce no findings (indexing, not pair loops)."""
     goals = [
-        GoalFacts(id=f"g{n}", function=f"team{n % 7}", text="Grow website traffic 5%", owner=f"o{n}")
+        GoalFacts(
+            id=f"g{n}", function=f"team{n % 7}", text="Grow website traffic 5%", owner=f"o{n}"
+        )
         for n in range(3000)
     ]
     assert _find(*goals).conflicts == ()
@@ -456,8 +458,10 @@ def test_corpus_has_enough_labelled_cases():
 @pytest.mark.parametrize("extract", [False, True], ids=["lexicon", "default-reader"])
 def test_corpus_precision_and_recall(extract):
     """Precision and recall are at least 0.9 on both the tuning and the held-out cases."""
-    result = _table(f"conflict corpus ({'default reader' if extract else 'verb lexicon'})",
-                    _corpus_scores(extract))
+    result = _table(
+        f"conflict corpus ({'default reader' if extract else 'verb lexicon'})",
+        _corpus_scores(extract),
+    )
     for split in ("tune", "holdout"):
         precision, recall = result[split]
         assert precision >= 0.9, split

@@ -108,9 +108,7 @@ def test_today_is_injected_not_read_from_the_clock():
 def test_ambiguous_numeric_date_is_month_first_unless_day_first():
     """03/04/2027 is March 4 by default; a day above 12 disambiguates either way."""
     assert date_findings("by 03/04/2027", today=TODAY).deadline == date(2027, 3, 4)
-    assert date_findings("by 03/04/2027", today=TODAY, day_first=True).deadline == date(
-        2027, 4, 3
-    )
+    assert date_findings("by 03/04/2027", today=TODAY, day_first=True).deadline == date(2027, 4, 3)
     assert date_findings("by 13/04/2027", today=TODAY).deadline == date(2027, 4, 13)
 
 
@@ -400,12 +398,14 @@ def test_business_metric_without_purpose_is_half_relevant():
 
 def test_from_to_is_not_a_purpose():
     """'to 42%' and 'to the new provider' are not purpose clauses."""
-    assert smart_assess("Raise margin from 38% to 42%", today=TODAY).criteria[
-        "relevant"
-    ].passed is False
-    assert smart_assess("Move payroll to the new provider", today=TODAY).criteria[
-        "relevant"
-    ].passed is False
+    assert (
+        smart_assess("Raise margin from 38% to 42%", today=TODAY).criteria["relevant"].passed
+        is False
+    )
+    assert (
+        smart_assess("Move payroll to the new provider", today=TODAY).criteria["relevant"].passed
+        is False
+    )
 
 
 def test_in_app_relevance_follows_the_link():

@@ -72,7 +72,11 @@ def test_labelled_extractions_match():
             got = getattr(extracted, field)
             got = got.isoformat() if isinstance(got, date) else got
             checked += 1
-            same = got is not None and abs(got - value) < 1e-6 if isinstance(value, float) else got == value
+            same = (
+                got is not None and abs(got - value) < 1e-6
+                if isinstance(value, float)
+                else got == value
+            )
             if not same:
                 mismatched += 1
                 problems.append(f"{field}: expected {value!r}, got {got!r} in {row['text']!r}")

@@ -41,7 +41,9 @@ def test_json_answer_lists_conflicts_and_warnings(tmp_path):
     pairs = [(c["a"], c["b"], c["kind"]) for c in data["conflicts"]]
     assert pairs == [("s1", "f2", "opposite_direction"), ("s1", "f1", "tension")]
     assert all(c["explanation"] and c["next_step"] for c in data["conflicts"])
-    assert data["warnings"] == ["Finance goal f2 has no owner: name exactly one accountable person."]
+    assert data["warnings"] == [
+        "Finance goal f2 has no owner: name exactly one accountable person."
+    ]
 
 
 def test_readable_answer(tmp_path):
@@ -141,7 +143,7 @@ def test_workspace_catalog_extension(tmp_path):
 
 
 def test_real_process_without_a_database(tmp_path):
-    """`python -m accord conflicts` runs with an unreachable database and exits 0; bad input exits 1."""
+    """`python -m accord conflicts` runs with an unreachable database; bad input exits 1."""
     env = {
         **os.environ,
         "ACCORD_DATA_DIR": str(tmp_path / "data"),

@@ -259,8 +259,9 @@ def test_if_empty_and_reset_together_are_refused(db):
 
 
 def test_demo_build_runs_a_bounded_number_of_queries(db, django_assert_max_num_queries):
-    """Rows are written in bulk: the query count does not grow with the number of people."""
-    with django_assert_max_num_queries(40):
+    """People, skills, check-ins and measurements are written in bulk; only the 6 partnerships
+    and 25 goals (with their links) are saved one by one, so the count stays bounded."""
+    with django_assert_max_num_queries(160):
         demo()
 
 
@@ -277,3 +278,42 @@ def test_logins_option_lists_the_demo_logins_with_roles(db):
     assert "password: accord-demo" in text
     assert "owner@brightwater.example" in text
     assert "admin in Brightwater Goods, owner in Harbor Labs" in text
+
+
+def test_demo_has_partnerships_goals_checkins_kpis_and_real_conflicts(db):
+    """The demo carries 5+ partnerships, 25+ goals with 12 weeks of check-ins, KPIs with
+    history, and at least two genuine goal conflicts between functions."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from accord.goals.conflict_check import goal_conflicts
+    from accord.goals.models import CheckIn, Goal, Kpi
+    from accord.partnerships.models import Partnership
+    from accord.workspaces.models import Membership
+
+    call_command("demo", stdout=StringIO())
+    assert Partnership.objects.count() >= 5
+    assert Goal.objects.count() >= 25
+    for partnership in Partnership.objects.prefetch_related("functions"):
+        assert partnership.functions.count() >= 2, partnership.name
+        assert partnership.problem and partnership.success_criteria
+    measured = Goal.objects.exclude(direction="").annotate(n=Count("checkins"))
+    assert measured.count() >= 20
+    assert all(goal.n == 12 for goal in measured)
+    assert CheckIn.objects.count() >= 240
+    assert Kpi.objects.annotate(n=Count("measurements")).filter(n__gte=12).count() >= 5
+
+    owner = Membership.objects.get(
+        user__email="owner@brightwater.example", workspace__slug="brightwater"
+    )
+    overview = goal_conflicts(membership=owner, today=timezone.localdate())
+    cross_function = [
+        c for c in overview.conflicts
+        if c.b is not None and c.kind in {"tension", "opposite_direction"}
+    ]
+    assert len(cross_function) >= 2
+    pairs = {frozenset({c.a.title[:20], c.b.title[:20]}) for c in cross_function}
+    assert frozenset({"Raise the average wh", "Lift wholesale gross"}) in pairs

@@ -142,7 +142,7 @@
       });
     });
     // A check-in swaps the summary and the chart in: draw the new one.
-    document.body.addEventListener("htmx:afterSwap", function (event) { render(event.target.parentNode || document); });
+    document.body.addEventListener("htmx:afterSettle", function () { render(document); });
   }
 
   if (document.readyState !== "loading") { start(); } else { document.addEventListener("DOMContentLoaded", start); }

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from accord.metrics.catalog import CatalogError, catalog_load
 from accord.metrics.conflicts import (
@@ -55,7 +56,7 @@ def _json_file(path: Path, label: str) -> Any:
 
 class Command(BaseCommand):
     help = "Find conflicts between goals in a JSON file (no database needed)."
-    requires_system_checks: list[str] = []  # type: ignore[assignment]
+    requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -92,7 +93,7 @@ class Command(BaseCommand):
         report = conflicts_find(
             goals,
             catalog=catalog,
-            today=options["today"] or date.today(),
+            today=options["today"] or timezone.localdate(),
             owner_cap=options["owner_cap"],
         )
         if options["json"]:

@@ -83,7 +83,7 @@ class Command(BaseCommand):
         "Check goal texts against the SMART criteria and show the evidence behind each "
         "verdict. Works without a database."
     )
-    requires_system_checks: list[str] = []  # type: ignore[assignment]
+    requires_system_checks: list[str] = []
     requires_migrations_checks = False
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -102,7 +102,9 @@ class Command(BaseCommand):
         text: str | None = options["text"]
         path: str | None = options["file"]
         if (text is None) == (path is None):
-            raise CommandError('Give either a goal text or --file goals.jsonl, e.g. accord smart "…".')
+            raise CommandError(
+                'Give either a goal text or --file goals.jsonl, e.g. accord smart "…".'
+            )
         if text is not None:
             assessment = smart_assess(text, today=today)
             if options["json"]:
