@@ -1,5 +1,6 @@
 """Goal and KPI pages: lists, goal pages with check-ins and charts, alignment, KPIs, roll-up."""
 
+import json
 import uuid
 from datetime import date
 from typing import Any
@@ -246,7 +247,9 @@ def checkin_create(request: HttpRequest, goal: uuid.UUID) -> HttpResponse:
         status = 422
     context = _goal_page_context(request, found, form=form)
     if _is_htmx(request):
-        # htmx swaps only 2xx responses by default; the form's errors must still show.
+        # htmx drops <script> elements from swapped content (allowScriptTags is off), so the
+        # swapped chart carries its data in an attribute. Errors answer 200: htmx swaps 2xx.
+        context["chart_json"] = json.dumps(context["chart"])
         return render(request, "goals/goal_detail.html#checkins", context)
     return render(request, "goals/goal_detail.html", context, status=status)
 

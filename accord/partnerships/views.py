@@ -228,6 +228,11 @@ def _home_context(
     goals = list(selectors.partnership_goal_list(partnership=partnership))
     for goal in goals:
         goal.url = _goal_url(membership.workspace.slug, goal.uuid)  # type: ignore[attr-defined]
+    checkins = list(selectors.partnership_checkin_list(partnership=partnership))
+    for checkin in checkins:
+        checkin.goal_url = _goal_url(  # type: ignore[attr-defined]
+            membership.workspace.slug, checkin.goal.uuid
+        )
     moves = [
         {"to": value, "label": label, "verb": MOVE_VERBS.get(Lifecycle(value), label)}
         for value, label in Lifecycle.choices
@@ -247,7 +252,7 @@ def _home_context(
         "roles": PartnershipMember.Role.choices,
         "goals": goals,
         "kpis": list(selectors.partnership_kpi_list(partnership=partnership)),
-        "checkins": list(selectors.partnership_checkin_list(partnership=partnership)),
+        "checkins": checkins,
         "status_changes": list(selectors.partnership_status_change_list(partnership=partnership)),
         "moves": moves,
         "lifecycle": Lifecycle.choices,

@@ -122,8 +122,9 @@
     if (typeof window.echarts === "undefined") { return; }
     root.querySelectorAll("[data-chart]").forEach(function (box) {
       var source = document.getElementById(box.dataset.source);
-      if (!source) { return; }
-      var data = JSON.parse(source.textContent);
+      var text = box.dataset.json || (source && source.textContent);
+      if (!text) { return; }
+      var data = JSON.parse(text);
       var colors = palette();
       var existing = window.echarts.getInstanceByDom(box);
       if (existing) { existing.dispose(); }
