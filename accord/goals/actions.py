@@ -769,7 +769,7 @@ def measurement_upsert_many(
                     )
                 )
             elif found.value != row.value or (note and found.note != note):
-                changes = {"value": [found.value, row.value]}
+                changes: dict[str, list[Any]] = {"value": [found.value, row.value]}
                 if note and found.note != note:
                     changes["note"] = [found.note, note]
                     found.note = note

@@ -45,7 +45,7 @@ class GoalChoiceField(forms.ModelChoiceField[Goal]):
         return f"{obj.title} ({home})" if home else str(obj.title)
 
 
-class GoalMultipleChoiceField(forms.ModelMultipleChoiceField):
+class GoalMultipleChoiceField(forms.ModelMultipleChoiceField[Goal]):
     def label_from_instance(self, obj: Any) -> str:
         home = obj.partnership or obj.function
         return f"{obj.title} ({home})" if home else str(obj.title)
@@ -64,10 +64,10 @@ class GoalForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Why it matters and how it will be measured.",
     )
-    partnership = forms.ModelChoiceField(
+    partnership: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="uuid", empty_label="— None —"
     )
-    function = forms.ModelChoiceField(
+    function: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None, required=False, to_field_name="uuid", empty_label="— None —"
     )
     parent = GoalChoiceField(
@@ -103,14 +103,14 @@ class GoalForm(forms.Form):
     target_high = NumberField(label="Highest acceptable")
     start_date = forms.DateField(required=False, widget=DATE, label="Start")
     due_date = forms.DateField(required=False, widget=DATE, label="Due")
-    owner = forms.ModelChoiceField(
+    owner: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,
         required=False,
         to_field_name="uuid",
         empty_label="— Choose one person —",
         help_text="Exactly one accountable person.",
     )
-    contributing_functions = forms.ModelMultipleChoiceField(
+    contributing_functions: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,
         required=False,
         to_field_name="uuid",
@@ -243,7 +243,9 @@ class CheckInForm(forms.Form):
 
 
 class KpiForm(forms.Form):
-    partnership = forms.ModelChoiceField(queryset=None, to_field_name="uuid")
+    partnership: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, to_field_name="uuid"
+    )
     metric_key = forms.CharField(
         max_length=60,
         label="Metric",

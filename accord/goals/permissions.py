@@ -61,7 +61,8 @@ def goal_can_edit(*, membership: Membership, goal: Goal) -> bool:
     if goal.partnership_id is not None:
         return partnership_can_manage(membership=membership, partnership=goal.partnership)  # type: ignore[arg-type]
     if goal.function_id is not None:
-        return goal.function.lead_id in person_ids_of(membership)  # type: ignore[union-attr]
+        lead = goal.function.lead_id if goal.function is not None else None
+        return lead is not None and lead in person_ids_of(membership)
     return False
 
 

@@ -455,7 +455,7 @@ def alignment_tree(*, membership: Membership, today: date) -> Alignment:
     key_results: dict[int, list[int]] = defaultdict(list)
     for goal in goals:
         if goal.parent_id in by_id:
-            key_results[goal.parent_id].append(goal.pk)  # type: ignore[index]
+            key_results[goal.parent_id].append(goal.pk)
 
     def build(goal_id: int, path: frozenset[int]) -> AlignmentNode:
         path = path | {goal_id}

@@ -138,7 +138,9 @@ def _goal_history(goal: Goal, checkins: list[CheckIn]) -> list[AuditEntry]:
     )
 
 
-def goal_chart(goal: Goal, summary: selectors.GoalSummary, checkins: list[CheckIn]) -> dict:
+def goal_chart(
+    goal: Goal, summary: selectors.GoalSummary, checkins: list[CheckIn]
+) -> dict[str, Any]:
     """What the progress chart draws; the same numbers are in the table next to it."""
     actuals = sorted((c.date.isoformat(), c.value) for c in checkins)
     expected: list[list[Any]] = []
@@ -355,7 +357,8 @@ def _feedback(request: HttpRequest, form: GoalForm) -> dict[str, Any]:
             **{k: form.data.get(k, "") for k in ("title", "description")},
             **getattr(form, "cleaned_data", {}),
         }
-        values["supports"] = values.get("supports") or form.data.getlist("supports")
+        data: Any = form.data
+        values["supports"] = values.get("supports") or data.getlist("supports")
     else:
         values = dict(form.initial)
     text = " ".join(

@@ -6,7 +6,7 @@ import pytest
 
 from accord.api.testing import token_client
 from accord.goals.models import CheckIn, Goal, Measurement
-from accord.goals.tests.helpers import checkins_add, goal_make, kpi_make, partnership_make
+from accord.goals.tests.helpers import checkins_add, goal_make, partnership_make
 
 JSON = "application/json"
 
@@ -35,11 +35,13 @@ def test_create_get_update_delete_a_goal(acme, admin):
     created = admin.post("/api/v1/goals", _payload(acme), content_type=JSON)
     assert created.status_code == 201, created.content
     body = created.json()
-    assert body["owner"]["name"] == "Alice Archer" and created["ETag"] == '"1"'
+    assert body["owner"]["name"] == "Alice Archer"
+    assert created["ETag"] == '"1"'
     url = f"/api/v1/goals/{body['id']}"
     assert admin.get(url).json()["summary"]["status"] == "no_data"
     changed = admin.patch(url, {"target": 50}, content_type=JSON, headers={"If-Match": '"1"'})
-    assert changed.status_code == 200 and changed.json()["target"] == 50
+    assert changed.status_code == 200
+    assert changed.json()["target"] == 50
     stale = admin.patch(url, {"target": 55}, content_type=JSON, headers={"If-Match": '"1"'})
     assert stale.status_code == 412
     assert stale["Content-Type"] == "application/problem+json"
@@ -111,7 +113,8 @@ def test_check_ins_over_the_api(acme, admin):
         content_type=JSON,
         headers={"If-Match": '"1"'},
     )
-    assert patched.status_code == 200 and patched.json()["value"] == 13
+    assert patched.status_code == 200
+    assert patched.json()["value"] == 13
     assert (
         admin.patch(
             f"/api/v1/checkins/{checkin_id}",
@@ -160,7 +163,8 @@ def test_kpis_and_idempotent_bulk_measurements(acme, admin):
     assert Measurement.objects.count() == 2
     assert admin.get(url).json()["count"] == 2
     kpi = admin.get(f"/api/v1/kpis/{kpi_id}").json()
-    assert kpi["latest_value"] == 101 and kpi["on_target"] is True
+    assert kpi["latest_value"] == 101
+    assert kpi["on_target"] is True
     rollup = {c["category"]: c for c in admin.get("/api/v1/kpis/rollup").json()}
     assert rollup["revenue growth"]["share"] == 1
 

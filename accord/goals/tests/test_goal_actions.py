@@ -39,7 +39,8 @@ def _refused(tenant, field, **changes):
 
 def test_a_valid_goal_is_saved_with_an_audit_entry(acme):
     goal = actions.goal_create(membership=acme.membership("admin"), **_fields(acme))
-    assert goal.pk and goal.function == acme.finance
+    assert goal.pk
+    assert goal.function == acme.finance
     entry = AuditEntry.objects.get(object_uuid=goal.uuid)
     assert entry.action == "create"
     assert entry.changes["owner"] == [None, "Bob Baker"]

@@ -93,8 +93,12 @@ def goals_add(partnership: Partnership, count: int, *, owner: Person | None = No
     )
     Measurement.objects.bulk_create(
         [
-            Measurement(workspace=workspace, kpi=kpi, date=day + datetime.timedelta(days=offset),
-                        value=offset)
+            Measurement(
+                workspace=workspace,
+                kpi=kpi,
+                date=day + datetime.timedelta(days=offset),
+                value=offset,
+            )
             for kpi in kpis
             for offset in (0, 1)
         ]

@@ -146,7 +146,9 @@ def test_update_of_a_stale_version_is_refused(acme):
 def test_update_keeps_the_two_function_rule(acme):
     partnership = partnership_make(acme)
     with pytest.raises(ValidationError) as excinfo:
-        actions.partnership_update(partnership=partnership, actor=acme.admin, functions=[acme.sales])
+        actions.partnership_update(
+            partnership=partnership, actor=acme.admin, functions=[acme.sales]
+        )
     assert _errors(excinfo) == {"functions": [actions.NOT_CROSS_FUNCTIONAL]}
 
 
@@ -199,7 +201,9 @@ def test_allowed_moves_record_who_when_and_why(acme):
         partnership=partnership, actor=acme.admin, to="forming", note="Sponsor agreed"
     )
     actions.partnership_status_change(partnership=partnership, actor=acme.owner, to="active")
-    changes = list(StatusChange.objects.filter(partnership=partnership).order_by("created_at", "pk"))
+    changes = list(
+        StatusChange.objects.filter(partnership=partnership).order_by("created_at", "pk")
+    )
     assert [(c.from_status, c.to_status) for c in changes] == [
         ("", "proposed"),
         ("proposed", "forming"),

@@ -62,7 +62,9 @@ def test_list_filters_by_function_status_lead_and_text(acme, login):
 
 def test_htmx_request_gets_only_the_results_partial(acme, login):
     partnership_make(acme)
-    response = login(acme.viewer).get(url("partnership_list"), {"q": "quote"}, HTTP_HX_REQUEST="true")
+    response = login(acme.viewer).get(
+        url("partnership_list"), {"q": "quote"}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<section class="card flush" id="partnership-results"')
     assert "<html" not in body
@@ -89,7 +91,9 @@ def test_no_match_says_so(acme, login):
 def test_list_query_count_does_not_grow(acme, login, role):
     client = login(acme.user(role))
     for index in range(2):
-        members_add(partnership_make(acme, name=f"P{index}", lead=acme.alice), 2, prefix=f"a{index}")
+        members_add(
+            partnership_make(acme, name=f"P{index}", lead=acme.alice), 2, prefix=f"a{index}"
+        )
     small, _ = count_queries(client, url("partnership_list"))
     for index in range(2, 15):
         partnership = partnership_make(acme, name=f"P{index}", lead=acme.bob, sponsor=acme.alice)
@@ -222,7 +226,9 @@ def test_members_are_grouped_by_function(acme, login):
         partnership=partnership, actor=acme.owner, person=acme.bob, function=acme.finance
     )
     response = login(acme.viewer).get(home(partnership))
-    groups = {g.function.name: [m.person.name for m in g.members] for g in response.context["groups"]}
+    groups = {
+        g.function.name: [m.person.name for m in g.members] for g in response.context["groups"]
+    }
     assert groups == {"Finance": ["Bob Baker"], "Sales": []}
 
 
@@ -261,8 +267,9 @@ def test_charter_edit_with_htmx_returns_the_form_then_the_saved_section(acme, lo
     form = client.get(edit, HTTP_HX_REQUEST="true").content.decode()
     assert form.lstrip().startswith('<section class="card charter-section editing"')
     assert "<html" not in form
-    response = client.post(edit, {"text": "Quoting and invoicing", "expected_version": 1},
-                           HTTP_HX_REQUEST="true")
+    response = client.post(
+        edit, {"text": "Quoting and invoicing", "expected_version": 1}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert body.lstrip().startswith('<section class="card charter-section" id="charter-scope_in"')
@@ -307,7 +314,9 @@ def test_charter_edit_of_a_stale_version_keeps_the_text_and_says_so(acme, login)
 def test_unknown_charter_section_is_404(acme, login):
     partnership = partnership_make(acme)
     client = login(acme.admin)
-    assert client.get(url("partnership_charter_edit", partnership.slug, "status")).status_code == 404
+    assert (
+        client.get(url("partnership_charter_edit", partnership.slug, "status")).status_code == 404
+    )
 
 
 def test_charter_needs_a_manager(acme, login):
@@ -400,7 +409,9 @@ def test_lifecycle_move_from_the_home_page(acme, login):
 def test_refused_lifecycle_move_changes_nothing_and_says_why(acme, login):
     partnership = partnership_make(acme)
     client = login(acme.admin)
-    response = client.post(url("partnership_status", partnership.slug), {"to": "active"}, follow=True)
+    response = client.post(
+        url("partnership_status", partnership.slug), {"to": "active"}, follow=True
+    )
     assert "cannot move to active" in response.content.decode()
     assert Partnership.objects.get().status == "proposed"
 
@@ -489,7 +500,10 @@ def test_another_workspace_gets_404_everywhere(acme, globex, login):
     client = login(globex.owner)
     for name in ("partnership_detail", "partnership_edit"):
         assert client.get(url(name, partnership.slug)).status_code == 404
-    assert client.post(url("partnership_status", partnership.slug), {"to": "forming"}).status_code == 404
+    assert (
+        client.post(url("partnership_status", partnership.slug), {"to": "forming"}).status_code
+        == 404
+    )
     # Globex's own URL with acme's slug finds nothing either.
     assert client.get(url("partnership_detail", partnership.slug, ws="globex")).status_code == 404
     assert Partnership.objects.get().status == "proposed"
