@@ -21,6 +21,7 @@ from accord.api.problems import (
 )
 from accord.api.schemas import ProblemOut
 from accord.goals.api import router as goals_router
+from accord.goals.conflict_api import router as goal_conflicts_router
 from accord.org.api import router as org_router
 from accord.partnerships.api import router as partnerships_router
 from accord.workspaces.api import router as workspaces_router
@@ -174,6 +175,7 @@ api.add_router("", workspaces_router)
 api.add_router("", org_router)
 api.add_router("", partnerships_router)
 api.add_router("", goals_router)
+api.add_router("", goal_conflicts_router)
 
 # Last, so it only catches what nothing else matched: unknown API paths answer problem+json.
 fallback = Router(auth=None)

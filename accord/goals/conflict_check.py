@@ -109,3 +109,42 @@ def _finding(finding: ConflictFinding, by_id: dict[str, Goal]) -> GoalConflict:
         explanation=explanation,
         next_step=finding.next_step,
     )
+
+
+@dataclass(frozen=True)
+class ConflictMark:
+    """What a goal's badge needs: how many conflicts and of which kinds."""
+
+    count: int
+    labels: tuple[str, ...]
+
+
+def conflict_marks(*, membership: Membership, today: date) -> dict[str, ConflictMark]:
+    """Per-goal conflict marks (uuid → mark), cached until any visible goal changes.
+
+    The full check reads every active goal, so goal pages reuse one snapshot instead of
+    running it per request; the key changes whenever a goal is added, edited or removed.
+    """
+    from django.core.cache import cache
+    from django.db.models import Count, Max
+
+    visible = goal_visible(membership=membership)
+    fingerprint = visible.aggregate(n=Count("pk"), changed=Max("updated_at"))
+    key = (
+        f"goal-conflicts:{membership.workspace_id}:{membership.user_id}:{today.isoformat()}:"
+        f"{fingerprint['n']}:{fingerprint['changed'].isoformat() if fingerprint['changed'] else ''}"
+    )
+    marks: dict[str, ConflictMark] | None = cache.get(key)
+    if marks is None:
+        overview = goal_conflicts(membership=membership, today=today)
+        collected: dict[str, list[str]] = {}
+        for conflict in overview.conflicts:
+            for goal in (conflict.a, conflict.b):
+                if goal is not None:
+                    collected.setdefault(str(goal.uuid), []).append(conflict.label)
+        marks = {
+            goal_id: ConflictMark(count=len(labels), labels=tuple(sorted(set(labels))))
+            for goal_id, labels in collected.items()
+        }
+        cache.set(key, marks, timeout=3600)
+    return marks

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.goals import views
+from accord.goals import conflict_views, views
 
 urlpatterns = [
     path("", views.goal_list, name="goal_list"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", views.goal_create, name="goal_create"),
     path("feedback/", views.goal_feedback, name="goal_feedback"),
     path("alignment/", views.goal_alignment, name="goal_alignment"),
+    path("conflicts/", conflict_views.conflict_list, name="goal_conflicts"),
     path("kpis/", views.kpi_list, name="kpi_list"),
     path("kpis/new/", views.kpi_create, name="kpi_create"),
     path("kpis/rollup/", views.kpi_rollup, name="kpi_rollup"),
