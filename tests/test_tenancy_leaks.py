@@ -9,6 +9,7 @@ Expected: never a 5xx, never acme's name, emails or ids in a body (ids the URL i
 may be echoed), never a 2xx for a URL inside acme's workspace, and acme's rows unchanged.
 """
 
+import datetime
 import itertools
 import json
 import re
@@ -26,6 +27,7 @@ from django.urls.exceptions import Resolver404
 
 from accord.api.actions import token_create
 from accord.api.testing import bearer_client
+from accord.goals.actions import checkin_create, goal_create, kpi_create
 from accord.org.actions import person_skills_set, person_update
 from accord.org.models import Function, Person
 from accord.partnerships.actions import (
@@ -48,6 +50,9 @@ PARAM_MODELS = {
     "token": "api.apitoken",
     "batch": "org.importbatch",
     "partnership_member": "partnerships.partnershipmember",
+    "goal": "goals.goal",
+    "kpi": "goals.kpi",
+    "checkin": "goals.checkin",
 }
 # Path parameters that take the slug of a workspace row (the API names them "slug").
 SLUG_PARAMS = {"partnership": "partnerships.partnership", "slug": "partnerships.partnership"}
@@ -226,6 +231,28 @@ def acme_world(acme: Any, globex: Any) -> AcmeData:
     )
     partnership_member_add(partnership=launch, actor=acme.owner, person=wile, function=rocketry)
     partnership_status_change(partnership=launch, actor=acme.owner, to="forming")
+    goal = goal_create(
+        membership=owner,
+        title="Acme Rocketry: cut launch delays from 12 to 4 days",
+        partnership=launch,
+        owner=wile,
+        metric_key="order_lead_time",
+        unit="days",
+        baseline=12,
+        target=4,
+        direction="decrease",
+        start_date=datetime.date(2026, 9, 1),
+        due_date=datetime.date(2027, 3, 31),
+    )
+    checkin_create(
+        membership=owner,
+        goal=goal,
+        value=9,
+        date=datetime.date(2026, 10, 1),
+        note="Acme Rocketry check-in",
+        today=datetime.date(2026, 10, 2),
+    )
+    kpi_create(membership=owner, partnership=launch, metric_key="otif", target=95)
     return acme_data(acme)
 
 

@@ -23,16 +23,32 @@ class Category(models.TextChoices):
     SPEED = "speed", "Speed"
 
 
+class GoodDirection(models.TextChoices):
+    INCREASE = "increase", "Higher is better"
+    DECREASE = "decrease", "Lower is better"
+    TARGET = "target", "Closest to a target"
+
+
+class PushDirection(models.TextChoices):
+    INCREASE = "increase", "goes up"
+    DECREASE = "decrease", "goes down"
+
+
 class MetricDefinition(TenantModel):
-    """A workspace's own addition to the shipped metric catalog (accord/metrics/data)."""
+    """A workspace's own addition to the shipped metric catalog (accord/metrics/data).
+
+    The key never changes once set: goals, KPIs and tensions refer to the metric by it.
+    """
 
     key = models.SlugField(max_length=60)
     name = models.CharField(max_length=120)
     synonyms = models.JSONField(default=list, blank=True)
+    abbreviations = models.JSONField(default=list, blank=True)
     unit = models.CharField(max_length=20)
-    good_direction = models.CharField(max_length=10)
+    good_direction = models.CharField(max_length=10, choices=GoodDirection.choices)
     category = models.CharField(max_length=30, choices=Category.choices)
     function = models.CharField(max_length=30, blank=True)
+    description = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -42,6 +58,61 @@ class MetricDefinition(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WorkspaceTension(TenantModel):
+    """A workspace's own trade-off: pushing metric ``a`` towards ``a_direction`` tends to move
+    metric ``b`` towards ``b_direction``, the harmful way for ``b``. Metrics by catalog key."""
+
+    metric_a = models.CharField(max_length=60)
+    a_direction = models.CharField(max_length=10, choices=PushDirection.choices)
+    metric_b = models.CharField(max_length=60)
+    b_direction = models.CharField(max_length=10, choices=PushDirection.choices)
+    explanation = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["metric_a", "metric_b", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "metric_a", "metric_b", "a_direction", "b_direction"],
+                name="tension_unique_pattern",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(metric_a=models.F("metric_b")), name="tension_two_metrics"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric_a} {self.a_direction} → {self.metric_b} {self.b_direction}"
+
+
+class GoalSettings(TenantModel):
+    """Per-workspace goal settings: the status bands on pace (progress ÷ expected progress)."""
+
+    workspace = models.OneToOneField(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="goal_settings"
+    )
+    on_track = models.FloatField(
+        default=0.95, help_text="Pace at or above this is on track (0 < at_risk < on_track ≤ 1)."
+    )
+    at_risk = models.FloatField(
+        default=0.75, help_text="Pace at or above this (and below on_track) is at risk."
+    )
+
+    class Meta:
+        verbose_name = "goal settings"
+        verbose_name_plural = "goal settings"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(at_risk__gt=0)
+                & models.Q(at_risk__lt=models.F("on_track"))
+                & models.Q(on_track__lte=1),
+                name="goal_settings_bands_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"on track ≥ {self.on_track:g}, at risk ≥ {self.at_risk:g}"
 
 
 class Goal(TenantModel):

@@ -243,6 +243,8 @@ def _home_context(
     return {
         "partnership": partnership,
         "can_manage": can_manage,
+        "can_add_goal": can_manage
+        or selectors.partnership_can_contribute(membership=membership, partnership=partnership),
         "charter": _charter(partnership),
         "groups": selectors.partnership_members_by_function(
             partnership=partnership, members=members
