@@ -2,11 +2,11 @@
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
 from accord.metrics.org_structure import OrgStructure, org_structure
 from accord.org.models import Function, Person, Seniority
-from accord.workspaces.models import AuditEntry, Invitation, Membership, Workspace
+from accord.workspaces.models import AuditEntry, Invitation, Membership
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,17 @@ class DashboardSummary:
     by_seniority: list[Share]
     structure: OrgStructure
     recent: list[AuditEntry]
+    partnerships_by_status: list[Share]
+    partnerships: int
+    active_goals: int
+
+    @property
+    def partnership_note(self) -> str:
+        return ", ".join(
+            f"{share.count} {share.label.lower()}"
+            for share in self.partnerships_by_status
+            if share.count
+        )
 
 
 def _shares(rows: list[tuple[str, int, str]], total: int) -> list[Share]:
@@ -46,8 +57,20 @@ def _shares(rows: list[tuple[str, int, str]], total: int) -> list[Share]:
     ]
 
 
-def dashboard_summary(*, workspace: Workspace) -> DashboardSummary:
+def dashboard_summary(*, membership: Membership) -> DashboardSummary:
     from django.urls import reverse
+
+    from accord.goals.models import Goal
+    from accord.partnerships.models import Lifecycle
+    from accord.partnerships.selectors import partnership_visible_list
+
+    workspace = membership.workspace
+    visible = partnership_visible_list(membership=membership)
+    status_counts = dict(
+        visible.order_by().values_list("status").annotate(n=Count("pk", distinct=True))
+    )
+    partnership_url = reverse("partnership_list", args=[workspace.slug])
+    partnership_total = sum(status_counts.values())
 
     links = list(
         Person.objects.filter(workspace=workspace).values_list(
@@ -93,5 +116,16 @@ def dashboard_summary(*, workspace: Workspace) -> DashboardSummary:
         by_function=by_function,
         by_seniority=by_seniority,
         structure=org_structure((row[0], row[1]) for row in links),
+        partnerships=partnership_total,
+        partnerships_by_status=_shares(
+            [
+                (label, status_counts.get(value, 0), f"{partnership_url}?status={value}")
+                for value, label in Lifecycle.choices
+            ],
+            partnership_total,
+        ),
+        active_goals=Goal.objects.filter(workspace=workspace, status=Goal.Status.ACTIVE)
+        .filter(Q(partnership__isnull=True) | Q(partnership__in=visible.values("pk")))
+        .count(),
         recent=list(AuditEntry.objects.filter(workspace=workspace).order_by("-at", "-id")[:8]),
     )

@@ -33,5 +33,5 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 @workspace_view("viewer")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    summary = dashboard_summary(workspace=request.workspace)  # type: ignore[attr-defined]
+    summary = dashboard_summary(membership=request.membership)  # type: ignore[attr-defined]
     return render(request, "web/dashboard.html", {"summary": summary})

@@ -3,6 +3,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accord.org.models import Person
+from accord.partnerships.models import Partnership
 
 
 def test_dashboard_shows_the_workspace_at_a_glance(acme, login):
@@ -23,6 +24,22 @@ def test_dashboard_shows_the_workspace_at_a_glance(acme, login):
         "Operations": 0,
     }
     assert b"Operations" in response.content  # the recent-activity entry
+    assert summary.partnerships == 0
+    assert summary.active_goals == 0
+
+
+def test_dashboard_counts_partnerships_the_member_can_see(acme, login):
+    """Members-only partnerships count only for those who can see them."""
+    for slug, privacy in [("open", "workspace"), ("closed-door", "members")]:
+        partnership = Partnership.objects.create(
+            workspace=acme.workspace, name=slug, slug=slug, status="active", privacy=privacy
+        )
+        partnership.functions.set([acme.sales, acme.finance])
+    member = login(acme.member).get(reverse("dashboard", args=["acme"])).context["summary"]
+    assert member.partnerships == 1
+    assert member.partnership_note == "1 active"
+    admin = login(acme.admin).get(reverse("dashboard", args=["acme"])).context["summary"]
+    assert admin.partnerships == 2
 
 
 def test_dashboard_of_another_workspace_is_not_found(acme, globex, login):
