@@ -30,7 +30,6 @@ install: $(STAMP)
 
 run: install
 	$(BIN)/accord migrate --noinput -v 0
-	$(BIN)/accord createcachetable
 	$(BIN)/accord demo --if-empty
 	@echo; echo "Accord: http://127.0.0.1:$(PORT)/"; $(BIN)/accord demo --logins; echo
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} ACCORD_SHOW_DEMO_LOGINS=true \

@@ -56,7 +56,6 @@ def main() -> None:
 
         env.pop("DATABASE_URL", None)
         accord(env, "migrate", "-v", "0")
-        accord(env, "createcachetable")
         accord(env, "demo")
         server = subprocess.Popen(
             [sys.executable, "-m", "accord", "serve", "--port", str(port), "--workers", "1"],
