@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from django.utils.text import slugify
 
 from accord.goals.models import CheckIn, Goal, Kpi, Measurement
+from accord.metrics.catalog import catalog_load
 from accord.org.models import Function, Person, Seniority
 from accord.partnerships.models import Partnership, PartnershipMember, StatusChange
 from accord.workspaces.audit import audit_bulk
@@ -606,6 +607,13 @@ def _trajectory(goal: DemoGoal, start: date, today: date, rng: random.Random) ->
     return values
 
 
+def _metric_name(key: str) -> str:
+    if not key:
+        return ""
+    metric = catalog_load().metric_get(key)
+    return metric.name if metric else ""
+
+
 def _pick_people(workspace: Workspace) -> tuple[dict[str, Person], dict[str, Function]]:
     functions = {f.name: f for f in Function.objects.filter(workspace=workspace)}
     people = {p.email: p for p in Person.objects.filter(workspace=workspace)}
@@ -666,6 +674,7 @@ def _goal_write(spec: DemoGoal, parent: Goal | None, context: _GoalContext) -> G
         title=spec.title,
         description=spec.description,
         metric_key=spec.metric_key,
+        metric_name=_metric_name(spec.metric_key),
         unit=spec.unit,
         baseline=spec.baseline if spec.direction else None,
         target=spec.target if spec.direction else None,
