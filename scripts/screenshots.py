@@ -11,6 +11,7 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -18,6 +19,8 @@ sys.path.insert(0, str(ROOT))
 from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+# Long pages whose lower half matters (charter, members, chart, check-ins).
+FULL_PAGE = {"dashboard", "partnership-home", "goal"}
 
 
 def free_port() -> int:
@@ -38,6 +41,27 @@ def wait_until_up(url: str) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit(f"The server at {url} did not come up.")
+
+
+def tall_screenshot(page: Any, path: Path) -> None:
+    """The whole page, taken with a window as tall as the page: a full_page capture would
+    keep the 100vh sidebar at the first screen's height and leave a gap under it."""
+    viewport = page.viewport_size
+    height = page.evaluate("document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": viewport["width"], "height": height})
+    # Let charts redraw for the new size before the capture.
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    page.screenshot(path=path)
+    page.set_viewport_size(viewport)
+
+
+def goal_url(page: Any, ws: str) -> str:
+    """A demo goal with check-ins (so its page has a chart), found on the goal list."""
+    page.goto(ws + "goals/")
+    rows = page.locator("table.goals tbody tr")
+    measured = rows.filter(has_not_text="Objective").filter(has_text=" now ")
+    link = (measured if measured.count() else rows).first.locator("a").first
+    return str(link.evaluate("a => a.href"))
 
 
 def main() -> None:
@@ -81,11 +105,25 @@ def main() -> None:
                     "org-chart": ws + "people/chart/",
                     "functions": ws + "functions/",
                     "members": ws + "settings/members/",
+                    "partnerships": ws + "partnerships/",
+                    "partnership-home": ws + "partnerships/wholesale-margin-recovery/",
+                    "goals": ws + "goals/",
+                    "goal": goal_url(page, ws),
+                    "goal-conflicts": ws + "goals/conflicts/",
                 }
                 for name, url in shots.items():
-                    page.goto(url)
+                    response = page.goto(url)
+                    if response is None or not response.ok:
+                        status = response.status if response else "no response"
+                        print(f"skipped docs/screenshots/{name}.png: {url} answered {status}")
+                        continue
                     page.wait_for_load_state("networkidle")
-                    page.screenshot(path=OUT / f"{name}.png", full_page=name == "dashboard")
+                    for chart in page.locator("[data-chart]").all():
+                        chart.locator("svg, canvas").first.wait_for()
+                    if name in FULL_PAGE:
+                        tall_screenshot(page, OUT / f"{name}.png")
+                    else:
+                        page.screenshot(path=OUT / f"{name}.png")
                     print(f"docs/screenshots/{name}.png  ← {url}")
                 page.emulate_media(color_scheme="dark")
                 page.goto(ws)

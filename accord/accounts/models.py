@@ -4,6 +4,18 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
 
+def initials_of(name: str) -> str:
+    """'Alice Archer' → 'AA', 'Cher' → 'CH', 'jo.lee@x.com' → 'JL', for avatars."""
+    if "@" in name:
+        name = name.split("@", 1)[0].replace(".", " ").replace("_", " ").replace("-", " ")
+    parts = name.split()
+    if not parts:
+        return "?"
+    if len(parts) == 1:
+        return parts[0][:2].upper()
+    return (parts[0][0] + parts[-1][0]).upper()
+
+
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
@@ -44,3 +56,7 @@ class User(AbstractUser):
     @property
     def label(self) -> str:
         return self.display_name or self.get_full_name() or self.email
+
+    @property
+    def initials(self) -> str:
+        return initials_of(self.display_name or self.get_full_name() or self.email)

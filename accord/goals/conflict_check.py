@@ -11,7 +11,7 @@ from datetime import date
 from django.db.models import Prefetch
 
 from accord.goals.models import Goal
-from accord.goals.selectors import CLOSED_STATUSES, goal_visible
+from accord.goals.selectors import CLOSED_STATUSES, goal_visible, workspace_catalog
 from accord.metrics.conflicts import ConflictFinding, GoalFacts, conflicts_find
 from accord.workspaces.models import Membership
 
@@ -67,7 +67,8 @@ def goal_facts(goal: Goal) -> GoalFacts:
 
 
 def goal_conflicts(*, membership: Membership, today: date) -> ConflictOverview:
-    """Conflicts among the active goals the member can see (a fixed number of queries)."""
+    """Conflicts among the active goals the member can see, with the workspace's own metrics
+    and tensions (a fixed number of queries)."""
     goals = list(
         goal_visible(membership=membership)
         .exclude(status__in=CLOSED_STATUSES)
@@ -76,7 +77,11 @@ def goal_conflicts(*, membership: Membership, today: date) -> ConflictOverview:
         .prefetch_related(Prefetch("depends_on", queryset=Goal.objects.only("uuid")))
     )
     by_id = {str(goal.uuid): goal for goal in goals}
-    report = conflicts_find([goal_facts(goal) for goal in goals], today=today)
+    report = conflicts_find(
+        [goal_facts(goal) for goal in goals],
+        catalog=workspace_catalog(membership.workspace),
+        today=today,
+    )
     conflicts = [_finding(finding, by_id) for finding in report.conflicts if finding.a in by_id]
     return ConflictOverview(
         conflicts=conflicts,
@@ -85,11 +90,15 @@ def goal_conflicts(*, membership: Membership, today: date) -> ConflictOverview:
     )
 
 
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 def _titled(text: str, by_id: dict[str, Goal]) -> str:
-    """Replace goal ids in a message with the goals' titles."""
+    """Replace goal ids in a message with the goals' titles, and ISO dates with '20 Jan 2027'."""
+    text = ISO_DATE.sub(
+        lambda m: date(int(m[1]), int(m[2]), int(m[3])).strftime("%-d %b %Y"), text
+    )
     return UUID_TEXT.sub(
         lambda match: (
             f"“{by_id[match.group(0)].title}”" if match.group(0) in by_id else match.group(0)

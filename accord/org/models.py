@@ -98,12 +98,9 @@ class Person(TenantModel):
     @property
     def initials(self) -> str:
         """'Alice Archer' → 'AA', for avatars."""
-        parts = self.name.split()
-        if not parts:
-            return "?"
-        if len(parts) == 1:
-            return parts[0][:2].upper()
-        return (parts[0][0] + parts[-1][0]).upper()
+        from accord.accounts.models import initials_of
+
+        return initials_of(self.name)
 
 
 class PersonSkill(TenantModel):

@@ -102,3 +102,14 @@ def test_anonymous_visitors_are_sent_to_sign_in(db, client):
     response = client.get(reverse("dashboard", args=["acme"]))
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))
+
+
+def test_initials_take_first_and_last_name():
+    """Avatars show first and last initials, like the directory."""
+    from accord.accounts.models import initials_of
+
+    assert initials_of("Malik Romero") == "MR"
+    assert initials_of("Cher") == "CH"
+    assert initials_of("") == "?"
+    assert User(email="nia@example.com").initials == "NI"
+    assert User(email="jo.lee@example.com").initials == "JL"
