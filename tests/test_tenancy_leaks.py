@@ -27,7 +27,13 @@ from django.urls.exceptions import Resolver404
 
 from accord.api.actions import token_create
 from accord.api.testing import bearer_client
-from accord.goals.actions import checkin_create, goal_create, kpi_create
+from accord.goals.actions import (
+    checkin_create,
+    goal_create,
+    kpi_create,
+    metric_definition_create,
+    tension_create,
+)
 from accord.org.actions import person_skills_set, person_update
 from accord.org.models import Function, Person
 from accord.partnerships.actions import (
@@ -53,9 +59,15 @@ PARAM_MODELS = {
     "goal": "goals.goal",
     "kpi": "goals.kpi",
     "checkin": "goals.checkin",
+    "tension": "goals.workspacetension",
+    "tension_id": "goals.workspacetension",
 }
 # Path parameters that take the slug of a workspace row (the API names them "slug").
-SLUG_PARAMS = {"partnership": "partnerships.partnership", "slug": "partnerships.partnership"}
+SLUG_PARAMS = {
+    "partnership": "partnerships.partnership",
+    "slug": "partnerships.partnership",
+    "key": "goals.metricdefinition",  # a workspace metric's key
+}
 UNSAFE_PAGE_METHODS = ("post",)
 MINIMUM_PATTERNS = 55
 MINIMUM_REQUESTS = 800
@@ -183,6 +195,8 @@ def acme_data(acme: Any) -> AcmeData:
         ids[model._meta.label_lower] = [str(u) for u in rows.values_list("uuid", flat=True)]
         if any(f.name == "slug" for f in model._meta.get_fields()):
             slugs[model._meta.label_lower] = list(rows.values_list("slug", flat=True))
+        elif model._meta.label_lower == "goals.metricdefinition":
+            slugs[model._meta.label_lower] = list(rows.values_list("key", flat=True))
     markers = ["Acme Corp", "@acme.test", "Wile Coyote", "Acme Rocketry", "Anvil handling"]
     return AcmeData(slug="acme", ids_by_model=ids, markers=markers, slugs_by_model=slugs)
 
@@ -253,6 +267,23 @@ def acme_world(acme: Any, globex: Any) -> AcmeData:
         today=datetime.date(2026, 10, 2),
     )
     kpi_create(membership=owner, partnership=launch, metric_key="otif", target=95)
+    metric_definition_create(
+        membership=owner,
+        key="acme_rocketry_thrust",
+        name="Acme Rocketry thrust",
+        unit="score",
+        good_direction="increase",
+        category="quality",
+        function="engineering",
+    )
+    tension_create(
+        membership=owner,
+        metric_a="acme_rocketry_thrust",
+        a_direction="increase",
+        metric_b="gross_margin",
+        b_direction="decrease",
+        explanation="Acme Rocketry fuel is expensive.",
+    )
     return acme_data(acme)
 
 

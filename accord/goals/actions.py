@@ -5,23 +5,55 @@ member may not do (PermissionDenied), so pages, the API and scripts share one se
 """
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from accord.goals import permissions
-from accord.goals.models import Category, CheckIn, Direction, Goal, Kpi, Measurement
+from accord.goals.models import (
+    Category,
+    CheckIn,
+    Direction,
+    Goal,
+    GoalSettings,
+    GoodDirection,
+    Kpi,
+    Measurement,
+    MetricDefinition,
+    PushDirection,
+    WorkspaceTension,
+)
 from accord.goals.numbers import NUMBER_MESSAGE, number_parse
 from accord.goals.rows import MeasurementRow
+from accord.goals.selectors import (
+    catalog_document_load,
+    catalog_message,
+    goal_settings_get,
+    metric_entry,
+    tension_entry,
+    workspace_catalog,
+    workspace_catalog_forget,
+    workspace_catalog_get,
+)
+from accord.metrics.catalog import (
+    CATEGORIES,
+    FUNCTIONS,
+    KEY_PATTERN,
+    UNITS,
+    CatalogError,
+    catalog_load,
+)
 from accord.org.actions import StaleVersion
 from accord.org.models import Function
 from accord.partnerships.models import Partnership
 from accord.workspaces.audit import audit_bulk, audit_record, diff, snapshot
-from accord.workspaces.models import Membership
+from accord.workspaces.models import Membership, Workspace
 
 __all__ = ["NUMBER_MESSAGE", "MeasurementRow", "StaleVersion"]
 
@@ -609,11 +641,11 @@ def _kpi_validate(kpi: Kpi) -> None:
         )
 
 
-def _catalog_defaults(metric_key: str) -> dict[str, Any]:
+def _catalog_defaults(metric_key: str, workspace: Workspace) -> dict[str, Any]:
     """Name, unit, direction and category of a catalog metric (empty when unknown)."""
     from accord.goals.catalog import catalog_metric
 
-    metric = catalog_metric(metric_key)
+    metric = catalog_metric(metric_key, workspace=workspace)
     if metric is None:
         return {}
     return {
@@ -637,7 +669,7 @@ def kpi_create(
             fields[name] = _numeric(fields[name], name, errors)
     if errors:
         raise ValidationError(errors)
-    defaults = _catalog_defaults(metric_key)
+    defaults = _catalog_defaults(metric_key, membership.workspace)
     if not defaults and not (fields.get("name") and fields.get("direction")):
         raise ValidationError(
             {
@@ -832,3 +864,390 @@ def kpi_import_apply(
         membership=membership, kpi=kpi, rows=parsed.valid, source="import"
     )
     return {**result, "rejected": len(parsed.rejected)}
+
+
+# --- the workspace's metric catalog and goal settings ---------------------------------------
+
+METRIC_FIELDS = [
+    "key",
+    "name",
+    "synonyms",
+    "abbreviations",
+    "unit",
+    "good_direction",
+    "category",
+    "function",
+    "description",
+]
+TENSION_FIELDS = ["metric_a", "a_direction", "metric_b", "b_direction", "explanation"]
+SETTINGS_FIELDS = ["on_track", "at_risk"]
+# A catalog message names the rule it breaks; these words tell which field that is.
+_CATALOG_FIELD_WORDS = [
+    ("duplicate key", "key"),
+    ("key must be", "key"),
+    ("'key'", "key"),
+    ("unit", "unit"),
+    ("good_direction", "good_direction"),
+    ("category", "category"),
+    ("function", "function"),
+    ("synonyms", "synonyms"),
+    ("abbreviations", "abbreviations"),
+    ("description", "description"),
+    ("'name'", "name"),
+]
+_QUOTED_PHRASE = re.compile(r"""^(['"])(.*?)\1 (?:already names|has no letters|is longer)""")
+
+
+def _catalog_admin(membership: Membership) -> None:
+    if not membership.can_admin:
+        _deny("Only workspace admins can change the metric catalog and the goal settings.")
+
+
+def _phrases(values: Any, field: str, errors: dict[str, str]) -> list[str]:
+    """Synonyms or abbreviations: a list of phrases, or one text separated by commas."""
+    if values is None or values == "":
+        return []
+    if isinstance(values, str):
+        values = values.split(",")
+    if not isinstance(values, list | tuple) or not all(isinstance(v, str) for v in values):
+        errors[field] = "Give a list of phrases (or one text with commas between them)."
+        return []
+    cleaned: list[str] = []
+    for value in values:
+        phrase = " ".join(value.split())
+        if phrase and phrase.lower() not in {p.lower() for p in cleaned}:
+            cleaned.append(phrase)
+    return cleaned
+
+
+def _catalog_error_field(message: str, metric: MetricDefinition | None) -> str:
+    """The form field a catalog message is about (NON_FIELD_ERRORS when none fits)."""
+    phrase = _QUOTED_PHRASE.match(message)
+    if phrase and metric is not None:
+        text = phrase.group(2).lower()
+        if text == metric.name.lower():
+            return "name"
+        if text in {a.lower() for a in metric.abbreviations}:
+            return "abbreviations"
+        return "synonyms"
+    lowered = message.lower()
+    for words, field in _CATALOG_FIELD_WORDS:
+        if words in lowered:
+            return field
+    return NON_FIELD_ERRORS
+
+
+def _catalog_check(
+    workspace: Workspace,
+    *,
+    metric: MetricDefinition | None = None,
+    tension: WorkspaceTension | None = None,
+    removed: MetricDefinition | None = None,
+) -> None:
+    """Validate the workspace's catalog as it would be after this change, through the pure
+    catalog loader, so the page says exactly what the catalog file would say."""
+    # Entries already left out of the catalog (see selectors.WorkspaceCatalog.skipped) do not
+    # block other changes; the one being changed is checked whatever it was before.
+    current = workspace_catalog_get(workspace)
+    kept_keys = {m.key for m in current.catalog.metrics if m.source != "shipped"}
+    kept_tensions = {
+        (t.a, t.b, t.a_direction, t.b_direction)
+        for t in current.catalog.tensions
+        if t.source != "shipped"
+    }
+    metrics = [
+        m
+        for m in current.metrics
+        if m.key in kept_keys
+        and (metric is None or m.pk != metric.pk)
+        and (removed is None or m.pk != removed.pk)
+    ]
+    if metric is not None:
+        metrics.append(metric)
+    tensions = [
+        t
+        for t in current.tensions
+        if (t.metric_a, t.metric_b, t.a_direction, t.b_direction) in kept_tensions
+    ]
+    if removed is not None:
+        tensions = [t for t in tensions if removed.key not in {t.metric_a, t.metric_b}]
+    if tension is not None:
+        tensions.append(tension)
+    document = {
+        "metrics": [metric_entry(m) for m in metrics],
+        "tensions": [tension_entry(t) for t in tensions],
+    }
+    try:
+        catalog_document_load(document)
+    except CatalogError as error:
+        message = catalog_message(error)
+        if tension is not None:
+            raise ValidationError(message) from None
+        raise ValidationError({_catalog_error_field(message, metric): message}) from None
+
+
+def _metric_validate(metric: MetricDefinition, errors: dict[str, str]) -> None:
+    """Field rules first, each with its own message; the catalog checks the rest."""
+    metric.key = (metric.key or "").strip()
+    metric.name = " ".join((metric.name or "").split())
+    metric.description = " ".join((metric.description or "").split())
+    if not metric.key:
+        errors["key"] = "Give the metric a key, e.g. “trial_conversion_rate”."
+    elif not KEY_PATTERN.match(metric.key) or len(metric.key) > 60:
+        errors["key"] = (
+            "Use lower-case letters, digits and underscores, starting with a letter "
+            "(at most 60), e.g. “trial_conversion_rate”."
+        )
+    elif metric.pk is None:
+        shipped = catalog_load().metric_get(metric.key)
+        if shipped is not None:
+            errors["key"] = (
+                f"“{metric.key}” is already a shipped metric ({shipped.name}); use it as it is, "
+                "or choose another key for your own."
+            )
+        elif MetricDefinition.objects.filter(workspace=metric.workspace, key=metric.key).exists():
+            errors["key"] = f"This workspace already has a metric with key “{metric.key}”."
+        elif workspace_catalog(metric.workspace).metric_get(metric.key) is not None:
+            errors["key"] = f"“{metric.key}” is already in the catalog; choose another key."
+    if not metric.name:
+        errors["name"] = "Give the metric the name people use for it."
+    elif len(metric.name) > 120:
+        errors["name"] = "Keep the name to 120 characters."
+    if metric.unit not in UNITS:
+        errors["unit"] = f"Choose a unit: {', '.join(UNITS)}."
+    if metric.good_direction not in GoodDirection.values:
+        errors["good_direction"] = "Choose increase, decrease or target (neither way is better)."
+    if metric.category not in CATEGORIES:
+        errors["category"] = f"Choose a category: {', '.join(CATEGORIES)}."
+    if metric.function not in FUNCTIONS:
+        errors["function"] = f"Choose the owning function: {', '.join(FUNCTIONS)}."
+    if len(metric.description) > 300:
+        errors["description"] = "Keep the description to one sentence (300 characters)."
+    if errors:
+        raise ValidationError(errors)
+    _catalog_check(metric.workspace, metric=metric)
+
+
+def metric_definition_create(
+    *, membership: Membership, key: str, name: str, **fields: Any
+) -> MetricDefinition:
+    """Add a metric to the workspace's catalog (admins); validated like a catalog file."""
+    _catalog_admin(membership)
+    unknown = set(fields) - set(METRIC_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "Unknown field."})
+    errors: dict[str, str] = {}
+    for field in ("synonyms", "abbreviations"):
+        fields[field] = _phrases(fields.get(field), field, errors)
+    metric = MetricDefinition(workspace=membership.workspace, key=key, name=name, **fields)
+    _metric_validate(metric, errors)
+    try:
+        with transaction.atomic():
+            metric.save()
+            audit_record(
+                workspace=metric.workspace,
+                actor=membership.user,
+                action="create",
+                instance=metric,
+                changes=diff({}, snapshot(metric, METRIC_FIELDS)),
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"key": f"This workspace already has a metric with key “{key}”."}
+        ) from None
+    _catalog_forget(membership.workspace)
+    return metric
+
+
+def metric_definition_update(
+    *,
+    membership: Membership,
+    metric: MetricDefinition,
+    expected_version: int | None = None,
+    **changes: Any,
+) -> MetricDefinition:
+    """Change a workspace metric. Its key stays: goals, KPIs and tensions refer to it."""
+    _catalog_admin(membership)
+    _check_version(metric, expected_version)
+    if "key" in changes and changes["key"] != metric.key:
+        raise ValidationError(
+            {"key": "A metric's key cannot change; goals, KPIs and tensions refer to it."}
+        )
+    changes.pop("key", None)
+    unknown = set(changes) - set(METRIC_FIELDS)
+    if unknown:
+        raise ValidationError({sorted(unknown)[0]: "This field cannot be changed."})
+    errors: dict[str, str] = {}
+    for field in ("synonyms", "abbreviations"):
+        if field in changes:
+            changes[field] = _phrases(changes[field], field, errors)
+    before = snapshot(metric, METRIC_FIELDS)
+    for name, value in changes.items():
+        setattr(metric, name, value)
+    try:
+        _metric_validate(metric, errors)
+    except ValidationError:
+        metric.refresh_from_db()
+        raise
+    changed = diff(before, snapshot(metric, METRIC_FIELDS))
+    if not changed:
+        return metric
+    with transaction.atomic():
+        _bump_version(metric)
+        metric.save(update_fields=[*changes.keys(), "updated_at"])
+        audit_record(
+            workspace=metric.workspace,
+            actor=membership.user,
+            action="update",
+            instance=metric,
+            changes=changed,
+        )
+    _catalog_forget(membership.workspace)
+    return metric
+
+
+def metric_definition_delete(*, membership: Membership, metric: MetricDefinition) -> int:
+    """Remove a workspace metric and the workspace tensions that name it; returns how many
+    tensions went with it. Goals and KPIs keep their metric key and name as text."""
+    _catalog_admin(membership)
+    _catalog_check(membership.workspace, removed=metric)
+    tensions = list(
+        WorkspaceTension.objects.filter(workspace=metric.workspace).filter(
+            Q(metric_a=metric.key) | Q(metric_b=metric.key)
+        )
+    )
+    with transaction.atomic():
+        rows: list[tuple[str, Any, dict[str, list[Any]]]] = [
+            ("delete", t, diff(snapshot(t, TENSION_FIELDS), {})) for t in tensions
+        ]
+        rows.append(("delete", metric, diff(snapshot(metric, METRIC_FIELDS), {})))
+        audit_bulk(workspace=metric.workspace, actor=membership.user, rows=rows)
+        WorkspaceTension.objects.filter(pk__in=[t.pk for t in tensions]).delete()
+        metric.delete()
+    _catalog_forget(membership.workspace)
+    return len(tensions)
+
+
+def tension_create(
+    *,
+    membership: Membership,
+    metric_a: str,
+    a_direction: str,
+    metric_b: str,
+    b_direction: str,
+    explanation: str,
+) -> WorkspaceTension:
+    """Record that pushing metric a one way tends to push metric b the harmful way."""
+    _catalog_admin(membership)
+    workspace = membership.workspace
+    tension = WorkspaceTension(
+        workspace=workspace,
+        metric_a=(metric_a or "").strip(),
+        a_direction=a_direction,
+        metric_b=(metric_b or "").strip(),
+        b_direction=b_direction,
+        explanation=" ".join((explanation or "").split()),
+    )
+    catalog = workspace_catalog(workspace)
+    errors: dict[str, str] = {}
+    for field in ("metric_a", "metric_b"):
+        key = getattr(tension, field)
+        if not key:
+            errors[field] = "Choose a metric by its key."
+        elif catalog.metric_get(key) is None:
+            errors[field] = f"No metric with key “{key}” in the catalog or this workspace."
+    if not errors.get("metric_b") and tension.metric_a and tension.metric_a == tension.metric_b:
+        errors["metric_b"] = "A tension needs two different metrics."
+    for field in ("a_direction", "b_direction"):
+        if getattr(tension, field) not in PushDirection.values:
+            errors[field] = "Choose increase or decrease."
+    if not tension.explanation:
+        errors["explanation"] = "Explain the trade-off in one plain sentence."
+    elif len(tension.explanation) > 300:
+        errors["explanation"] = "Keep the explanation to one sentence (300 characters)."
+    if errors:
+        raise ValidationError(errors)
+    _catalog_check(workspace, tension=tension)
+    try:
+        with transaction.atomic():
+            tension.save()
+            audit_record(
+                workspace=workspace,
+                actor=membership.user,
+                action="create",
+                instance=tension,
+                changes=diff({}, snapshot(tension, TENSION_FIELDS)),
+            )
+    except IntegrityError:
+        raise ValidationError("This workspace already records that tension.") from None
+    _catalog_forget(workspace)
+    return tension
+
+
+def tension_delete(*, membership: Membership, tension: WorkspaceTension) -> None:
+    _catalog_admin(membership)
+    with transaction.atomic():
+        audit_record(
+            workspace=tension.workspace,
+            actor=membership.user,
+            action="delete",
+            instance=tension,
+            changes=diff(snapshot(tension, TENSION_FIELDS), {}),
+        )
+        tension.delete()
+    _catalog_forget(membership.workspace)
+
+
+def goal_settings_update(
+    *, membership: Membership, on_track: Any, at_risk: Any, expected_version: int | None = None
+) -> GoalSettings:
+    """Set the status bands on pace (progress ÷ expected): 0 < at_risk < on_track ≤ 1."""
+    _catalog_admin(membership)
+    settings = goal_settings_get(membership.workspace)
+    if settings.pk:
+        _check_version(settings, expected_version)
+    errors: dict[str, str] = {}
+    values = {
+        "on_track": _numeric(on_track, "on_track", errors),
+        "at_risk": _numeric(at_risk, "at_risk", errors),
+    }
+    for field, value in values.items():
+        if field in errors:
+            continue
+        if value is None:
+            errors[field] = "Enter a share of the expected progress, e.g. 0.9 (90%)."
+        elif not 0 < value <= 1:
+            errors[field] = (
+                f"Use a share above 0% and at most 100% of the expected progress (got {value:.0%})."
+            )
+    if not errors and values["at_risk"] >= values["on_track"]:  # type: ignore[operator]
+        errors["at_risk"] = (
+            f"“At risk” ({values['at_risk']:.0%}) must be below “on track” "
+            f"({values['on_track']:.0%}), or no goal could ever be at risk."
+        )
+    if errors:
+        raise ValidationError(errors)
+    before = snapshot(settings, SETTINGS_FIELDS) if settings.pk else {}
+    settings.on_track, settings.at_risk = values["on_track"], values["at_risk"]  # type: ignore[assignment]
+    changed = diff(before, snapshot(settings, SETTINGS_FIELDS))
+    if not changed:
+        return settings
+    with transaction.atomic():
+        if settings.pk:
+            _bump_version(settings)
+            settings.save(update_fields=[*SETTINGS_FIELDS, "updated_at"])
+        else:
+            settings.save()
+        audit_record(
+            workspace=settings.workspace,
+            actor=membership.user,
+            action="update" if before else "create",
+            instance=settings,
+            changes=changed,
+        )
+    _catalog_forget(membership.workspace)
+    return settings
+
+
+def _catalog_forget(workspace: Workspace) -> None:
+    workspace_catalog_forget(workspace)

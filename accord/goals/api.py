@@ -8,7 +8,7 @@ for callers who cannot see the partnership.
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +19,7 @@ from accord.api.concurrency import etag_set, if_match_check, version_check
 from accord.api.problems import Problem
 from accord.api.schemas import AuditEntryOut, Page, PageParams, UUIDPath, paginate
 from accord.goals import actions, selectors
-from accord.goals.models import Goal, Kpi
+from accord.goals.models import Goal, GoalSettings, Kpi, MetricDefinition, WorkspaceTension
 from accord.goals.rows import MeasurementRow
 from accord.goals.schemas import (
     AlignmentOut,
@@ -30,6 +30,8 @@ from accord.goals.schemas import (
     GoalFilters,
     GoalOut,
     GoalProgressOut,
+    GoalSettingsIn,
+    GoalSettingsOut,
     GoalUpdate,
     KpiCreate,
     KpiFilters,
@@ -37,11 +39,18 @@ from accord.goals.schemas import (
     KpiUpdate,
     MeasurementBulk,
     MeasurementOut,
+    MetricCreate,
+    MetricFilters,
+    MetricOut,
+    MetricUpdate,
     RollupOut,
     SmartIn,
+    TensionCreate,
+    TensionOut,
     UpsertResult,
     progress_dict,
 )
+from accord.metrics.catalog import catalog_load
 from accord.org.models import Function, Person
 from accord.partnerships.selectors import partnership_visible_list
 from accord.workspaces.access import object_get
@@ -98,7 +107,8 @@ def _goal_references(membership: Membership, fields: dict[str, Any]) -> dict[str
 
 def _goal_get(membership: Membership, goal_id: Any) -> Goal:
     goal = selectors.goal_get(membership=membership, uuid=goal_id)
-    goal.summary = selectors.goal_summaries([goal], today=_today())[goal.pk]  # type: ignore[attr-defined]
+    bands = selectors.status_bands(membership.workspace)
+    goal.summary = selectors.goal_summaries([goal], today=_today(), bands=bands)[goal.pk]  # type: ignore[attr-defined]
     return goal
 
 
@@ -207,11 +217,14 @@ def goal_progress(request: HttpRequest, goal_id: UUIDPath) -> dict[str, Any]:
     membership = membership_of(request)
     goal = selectors.goal_get(membership=membership, uuid=goal_id)
     today = _today()
+    bands = selectors.status_bands(membership.workspace)
     if goal.kind == Goal.Kind.OBJECTIVE:
-        summary = selectors.goal_summaries([goal], today=today)[goal.pk]
+        summary = selectors.goal_summaries([goal], today=today, bands=bands)[goal.pk]
     else:
         points = [(c.date, c.value) for c in reversed(list(selectors.checkin_list(goal=goal)))]
-        summary = selectors.goal_summary_compute(goal, points, today=today, forecast=True)
+        summary = selectors.goal_summary_compute(
+            goal, points, today=today, forecast=True, bands=bands
+        )
     body = progress_dict(summary)
     forecast = summary.forecast
     body["forecast"] = (
@@ -448,3 +461,161 @@ def smart(request: HttpRequest, payload: SmartIn) -> Any:
     if not smart_available():
         raise Problem("server-error", "The SMART assessor is not installed on this server.")
     return smart_json(payload.text, today=payload.today or _today())
+
+
+# --- the metric catalog and goal settings ---------------------------------------------------
+
+
+def _metric_out(row: selectors.MetricRow) -> dict[str, Any]:
+    metric = row.metric
+    return {
+        "key": metric.key,
+        "name": metric.name,
+        "synonyms": list(metric.synonyms),
+        "abbreviations": list(metric.abbreviations),
+        "unit": metric.unit,
+        "good_direction": metric.good_direction,
+        "category": metric.category,
+        "function": metric.function,
+        "description": metric.description,
+        "source": "shipped" if metric.source == "shipped" else "workspace",
+        "tensions": row.tensions,
+    }
+
+
+def _metric_row(membership: Membership, key: str) -> selectors.MetricRow:
+    catalog = selectors.workspace_catalog(membership.workspace)
+    metric = catalog.metric_get(key)
+    if metric is None:
+        raise Http404(f"No metric with key {key} in the catalog or this workspace.")
+    return selectors.MetricRow(metric, len(catalog.tensions_of(key)))
+
+
+def _workspace_metric(membership: Membership, key: str) -> MetricDefinition:
+    if catalog_load().metric_get(key) is not None:
+        raise PermissionDenied(
+            f"“{key}” is a shipped metric and cannot be changed; add your own metric instead."
+        )
+    return selectors.metric_definition_get(workspace=membership.workspace, key=key)
+
+
+@router.get("/metrics", response=Page[MetricOut], tags=["metric catalog"])
+def list_metrics(
+    request: HttpRequest, filters: Query[MetricFilters], page: Query[PageParams]
+) -> dict[str, Any]:
+    """The metric catalog: shipped metrics and the workspace's own, by name.
+
+    `q` matches words in the key, name, synonyms, abbreviations or description.
+    """
+    rows = selectors.metric_list(
+        workspace=membership_of(request).workspace,
+        filters=selectors.MetricFilters(
+            q=filters.q.strip(),
+            category=filters.category,
+            function=filters.function,
+            source=filters.source,
+        ),
+    )
+    return _page_of_list(request, [_metric_out(row) for row in rows], page)
+
+
+@router.get("/metrics/{key}", response=MetricOut, tags=["metric catalog"])
+def get_metric(request: HttpRequest, key: str) -> dict[str, Any]:
+    return _metric_out(_metric_row(membership_of(request), key))
+
+
+@router.post("/metrics", response={201: MetricOut}, tags=["metric catalog"])
+def create_metric(
+    request: HttpRequest, payload: MetricCreate, response: HttpResponse
+) -> Status[dict[str, Any]]:
+    """Add a metric to the workspace's catalog (admins). Validated like a catalog file: the
+    key and every phrase must be new to the shipped catalog and the workspace."""
+    membership = role_require(request, "admin")
+    created = actions.metric_definition_create(membership=membership, **payload.model_dump())
+    etag_set(response, created.version)
+    response["Location"] = reverse("api:get_metric", args=[created.key])
+    return Status(201, _metric_out(_metric_row(membership, created.key)))
+
+
+@router.patch("/metrics/{key}", response=MetricOut, tags=["metric catalog"])
+def update_metric(
+    request: HttpRequest, key: str, payload: MetricUpdate, response: HttpResponse
+) -> dict[str, Any]:
+    """Change a workspace metric (admins); its key stays. Shipped metrics answer 403."""
+    membership = role_require(request, "admin")
+    metric = _workspace_metric(membership, key)
+    if_match_check(request, metric.version)
+    changes = payload.model_dump(exclude_unset=True)
+    expected = changes.pop("version", None)
+    version_check(expected, metric.version)
+    actions.metric_definition_update(
+        membership=membership, metric=metric, expected_version=expected, **changes
+    )
+    etag_set(response, metric.version)
+    return _metric_out(_metric_row(membership, key))
+
+
+@router.delete("/metrics/{key}", response={204: None}, tags=["metric catalog"])
+def delete_metric(request: HttpRequest, key: str) -> Status[None]:
+    """Remove a workspace metric and the workspace tensions that name it (admins)."""
+    membership = role_require(request, "admin")
+    metric = _workspace_metric(membership, key)
+    if_match_check(request, metric.version)
+    actions.metric_definition_delete(membership=membership, metric=metric)
+    return Status(204, None)
+
+
+@router.get("/metric-tensions", response=list[TensionOut], tags=["metric catalog"])
+def list_tensions(request: HttpRequest) -> list[WorkspaceTension]:
+    """The workspace's own tensions (the shipped ones are in docs/catalog.md)."""
+    return list(selectors.workspace_catalog_get(membership_of(request).workspace).tensions)
+
+
+@router.post("/metric-tensions", response={201: TensionOut}, tags=["metric catalog"])
+def create_tension(request: HttpRequest, payload: TensionCreate) -> Status[WorkspaceTension]:
+    """Record that pushing metric `a` one way tends to push metric `b` the harmful way."""
+    membership = role_require(request, "admin")
+    fields = payload.model_dump()
+    created = actions.tension_create(
+        membership=membership,
+        metric_a=fields.pop("a"),
+        metric_b=fields.pop("b"),
+        **fields,
+    )
+    return Status(201, created)
+
+
+@router.delete("/metric-tensions/{tension_id}", response={204: None}, tags=["metric catalog"])
+def delete_tension(request: HttpRequest, tension_id: UUIDPath) -> Status[None]:
+    membership = role_require(request, "admin")
+    tension = selectors.tension_get(workspace=membership.workspace, uuid=tension_id)
+    actions.tension_delete(membership=membership, tension=tension)
+    return Status(204, None)
+
+
+@router.get("/goal-settings", response=GoalSettingsOut, tags=["goals"])
+def get_goal_settings(request: HttpRequest, response: HttpResponse) -> GoalSettings:
+    """The status bands on pace (progress ÷ expected progress)."""
+    settings = selectors.goal_settings_get(membership_of(request).workspace)
+    etag_set(response, settings.version)
+    return settings
+
+
+@router.put("/goal-settings", response=GoalSettingsOut, tags=["goals"])
+def put_goal_settings(
+    request: HttpRequest, payload: GoalSettingsIn, response: HttpResponse
+) -> GoalSettings:
+    """Set the status bands (admins): 0 < at_risk < on_track ≤ 1. If-Match (412) / version."""
+    membership = role_require(request, "admin")
+    current = selectors.goal_settings_get(membership.workspace)
+    if current.pk:
+        if_match_check(request, current.version)
+        version_check(payload.version, current.version)
+    settings = actions.goal_settings_update(
+        membership=membership,
+        on_track=payload.on_track,
+        at_risk=payload.at_risk,
+        expected_version=payload.version if current.pk else None,
+    )
+    etag_set(response, settings.version)
+    return settings

@@ -2,7 +2,9 @@
 
 The pure catalog speaks in its own words (good direction "up"/"down", short categories); this
 module maps them onto the goal models' choices, and degrades to "no catalog" while the
-catalog module is not installed, so goal pages keep working.
+catalog module is not installed, so goal pages keep working. Given a workspace, every
+function answers from the shipped catalog extended by that workspace's own metrics
+(selectors.workspace_catalog); without one, from the shipped catalog alone.
 """
 
 from dataclasses import dataclass
@@ -10,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from accord.goals.models import Category, Direction
+from accord.workspaces.models import Workspace
 
 _DIRECTIONS = {
     "increase": Direction.INCREASE,
@@ -47,6 +50,7 @@ class CatalogMetric:
     unit: str
     direction: str
     category: str
+    source: str = "shipped"
 
 
 def _text(value: Any) -> str:
@@ -64,11 +68,12 @@ def _adapt(metric: Any) -> CatalogMetric:
         unit=_text(getattr(metric, "unit", ""))[:20],
         direction=str(_DIRECTIONS.get(direction, Direction.INCREASE)),
         category=str(_CATEGORIES.get(category, Category.EFFICIENCY)),
+        source=_text(getattr(metric, "source", "shipped")) or "shipped",
     )
 
 
 @cache
-def _catalog() -> Any:
+def _shipped_catalog() -> Any:
     try:
         from accord.metrics.catalog import catalog_load  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -76,9 +81,17 @@ def _catalog() -> Any:
     return catalog_load()
 
 
-def catalog_metrics() -> list[CatalogMetric]:
-    """Every catalog metric, by name."""
-    catalog = _catalog()
+def _catalog(workspace: Workspace | None = None) -> Any:
+    if workspace is None or _shipped_catalog() is None:
+        return _shipped_catalog()
+    from accord.goals.selectors import workspace_catalog
+
+    return workspace_catalog(workspace)
+
+
+def catalog_metrics(*, workspace: Workspace | None = None) -> list[CatalogMetric]:
+    """Every catalog metric (with the workspace's own, when given), by name."""
+    catalog = _catalog(workspace)
     if catalog is None:
         return []
     metrics = getattr(catalog, "metrics", None)
@@ -89,8 +102,8 @@ def catalog_metrics() -> list[CatalogMetric]:
     return sorted((_adapt(m) for m in metrics or []), key=lambda m: m.name.lower())
 
 
-def catalog_metric(key: str) -> CatalogMetric | None:
-    catalog = _catalog()
+def catalog_metric(key: str, *, workspace: Workspace | None = None) -> CatalogMetric | None:
+    catalog = _catalog(workspace)
     if catalog is None or not key:
         return None
     try:
@@ -100,9 +113,9 @@ def catalog_metric(key: str) -> CatalogMetric | None:
     return _adapt(metric) if metric is not None else None
 
 
-def catalog_match(text: str) -> CatalogMetric | None:
+def catalog_match(text: str, *, workspace: Workspace | None = None) -> CatalogMetric | None:
     """The catalog metric a goal's text talks about, if any."""
-    catalog = _catalog()
+    catalog = _catalog(workspace)
     if catalog is None or not text.strip():
         return None
     try:

@@ -5,10 +5,19 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from accord.goals.catalog import catalog_metrics
-from accord.goals.models import Category, CheckIn, Direction, Goal
+from accord.goals.catalog import catalog_metric
+from accord.goals.models import (
+    Category,
+    CheckIn,
+    Direction,
+    Goal,
+    GoodDirection,
+    MetricDefinition,
+    PushDirection,
+)
 from accord.goals.numbers import NUMBER_MESSAGE, number_parse
 from accord.goals.permissions import function_choices_for_goals
+from accord.metrics.catalog import FUNCTIONS, UNITS
 from accord.org.models import Function, Person
 from accord.partnerships.selectors import partnership_visible_list
 from accord.workspaces.models import Membership
@@ -134,6 +143,7 @@ class GoalForm(forms.Form):
         from accord.goals.selectors import goal_visible
 
         workspace = membership.workspace
+        self.workspace = workspace
         fields: dict[str, Any] = self.fields
         fields["partnership"].queryset = partnership_visible_list(membership=membership).only(
             "uuid", "name"
@@ -187,15 +197,9 @@ class GoalForm(forms.Form):
         data["contributing_functions"] = list(data.get("contributing_functions") or [])
         metric = data.get("metric_key", "").strip()
         data["metric_key"] = metric[:60]
-        data["metric_name"] = _metric_name(metric)
+        found = catalog_metric(metric, workspace=self.workspace)
+        data["metric_name"] = found.name[:120] if found else ""
         return data
-
-
-def _metric_name(key: str) -> str:
-    for metric in catalog_metrics():
-        if metric.key == key:
-            return metric.name[:120]
-    return ""
 
 
 def _number_text(value: float | None) -> str:
@@ -314,3 +318,154 @@ class MeasurementImportForm(forms.Form):
 class MeasurementApplyForm(forms.Form):
     text = forms.CharField(widget=forms.HiddenInput, max_length=1_000_000, strip=False)
     mode = forms.ChoiceField(choices=[("all", "all"), ("valid_only", "valid_only")])
+
+
+# --- the workspace's metric catalog and goal settings ---------------------------------------
+
+FUNCTION_CHOICES = [("", "— Choose —"), *FUNCTIONS.items()]
+UNIT_CHOICES = [("", "— Choose —"), *((unit, unit) for unit in UNITS)]
+
+
+def _phrases_text(values: list[str]) -> str:
+    return ", ".join(values)
+
+
+class MetricDefinitionForm(forms.Form):
+    """A workspace metric. The action checks the rules (and the catalog's) and reports them by
+    field; the key is fixed once the metric exists."""
+
+    key = forms.CharField(
+        max_length=60,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        help_text="Lower-case letters, digits and underscores, e.g. trial_conversion_rate. "
+        "It cannot change later.",
+    )
+    name = forms.CharField(
+        max_length=120, help_text="The name people use, e.g. “Trial conversion”."
+    )
+    synonyms = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Other names, separated by commas; matched in goal texts regardless of case.",
+    )
+    abbreviations = forms.CharField(
+        required=False,
+        max_length=200,
+        help_text="Separated by commas; matched with their exact case (e.g. TCR).",
+    )
+    unit = forms.ChoiceField(
+        choices=UNIT_CHOICES,
+        error_messages={"required": f"Choose a unit: {', '.join(UNITS)}."},
+    )
+    good_direction = forms.ChoiceField(
+        choices=[("", "— Choose —"), *GoodDirection.choices],
+        error_messages={"required": "Choose which way is better for this metric."},
+        label="Good direction",
+        help_text="Which way is better; “target” when neither is (headcount, price).",
+    )
+    category = forms.ChoiceField(
+        choices=[("", "— Choose —"), *Category.choices],
+        error_messages={
+            "required": "Choose the category this metric reports on.",
+            "invalid_choice": "Choose one of the seven categories; %(value)s is not one.",
+        },
+    )
+    function = forms.ChoiceField(
+        choices=FUNCTION_CHOICES,
+        label="Owning function",
+        error_messages={"required": "Choose the function that usually owns this metric."},
+    )
+    description = forms.CharField(
+        required=False, max_length=300, help_text="One sentence, in plain words."
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args: Any, metric: MetricDefinition | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if metric is not None:
+            self.fields["key"].disabled = True
+            self.fields["key"].help_text = "The key cannot change: goals and KPIs refer to it."
+
+    @classmethod
+    def initial_for(cls, metric: MetricDefinition) -> dict[str, Any]:
+        return {
+            "key": metric.key,
+            "name": metric.name,
+            "synonyms": _phrases_text(metric.synonyms),
+            "abbreviations": _phrases_text(metric.abbreviations),
+            "unit": metric.unit,
+            "good_direction": metric.good_direction,
+            "category": metric.category,
+            "function": metric.function,
+            "description": metric.description,
+            "expected_version": metric.version,
+        }
+
+    def metric_fields(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data.pop("expected_version", None)
+        return data
+
+
+class WorkspaceTensionForm(forms.Form):
+    metric_a = forms.CharField(
+        max_length=60,
+        label="When this metric",
+        widget=forms.TextInput(attrs={"list": "metric-catalog", "autocomplete": "off"}),
+        help_text="A metric key from the catalog or this workspace.",
+    )
+    a_direction = forms.ChoiceField(choices=PushDirection.choices, label="is pushed so it")
+    metric_b = forms.CharField(
+        max_length=60,
+        label="this metric tends to",
+        widget=forms.TextInput(attrs={"list": "metric-catalog", "autocomplete": "off"}),
+    )
+    b_direction = forms.ChoiceField(
+        choices=PushDirection.choices, label="move so it", help_text="The harmful way for it."
+    )
+    explanation = forms.CharField(
+        max_length=300,
+        help_text="One plain sentence, quoted in every conflict it raises: “Deeper discounts "
+        "lower gross margin.”",
+    )
+
+
+class GoalSettingsForm(forms.Form):
+    """Status bands as percentages of the expected progress (stored as shares of 1)."""
+
+    on_track = forms.CharField(
+        max_length=10,
+        label="On track from (% of expected progress)",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text="A goal this far along its plan or further is on track. Default 95.",
+    )
+    at_risk = forms.CharField(
+        max_length=10,
+        label="At risk from (% of expected progress)",
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        help_text="Between this and “on track” a goal is at risk; below, off track. Default 75.",
+    )
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    @classmethod
+    def initial_for(cls, settings: Any) -> dict[str, Any]:
+        return {
+            "on_track": f"{settings.on_track * 100:g}",
+            "at_risk": f"{settings.at_risk * 100:g}",
+            "expected_version": settings.version if settings.pk else None,
+        }
+
+    def _share(self, name: str) -> float:
+        try:
+            percent = number_parse(self.cleaned_data[name].rstrip("% "))
+        except ValueError:
+            raise forms.ValidationError(
+                "Enter a percentage such as 90 (of the expected progress)."
+            ) from None
+        return percent / 100
+
+    def clean_on_track(self) -> float:
+        return self._share("on_track")
+
+    def clean_at_risk(self) -> float:
+        return self._share("at_risk")

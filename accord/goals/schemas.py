@@ -341,3 +341,92 @@ class AlignmentGroupOut(Schema):
 class AlignmentOut(Schema):
     partnerships: list[AlignmentGroupOut]
     unaligned: list[AlignmentGoalOut]
+
+
+# --- the metric catalog and goal settings ---------------------------------------------------
+
+
+class MetricOut(Schema):
+    key: str
+    name: str
+    synonyms: list[str]
+    abbreviations: list[str]
+    unit: str
+    good_direction: str = Field(description="increase, decrease or target")
+    category: str
+    function: str = Field(description="The owning function's key, e.g. finance.")
+    description: str
+    source: str = Field(description="shipped, or workspace for the workspace's own metrics")
+    tensions: int = Field(description="Tensions that name this metric, on either side.")
+
+
+class MetricFilters(Schema):
+    q: str = Field("", max_length=100, description="Words in the name, synonyms or key.")
+    category: str = ""
+    function: str = ""
+    source: str = Field("", description="shipped or workspace; both when empty.")
+
+
+class MetricCreate(Schema):
+    key: str = Field(max_length=60, description="snake_case, unique across the catalog.")
+    name: str = Field(max_length=120)
+    synonyms: list[str] = []
+    abbreviations: list[str] = []
+    unit: str = Field(description="%, currency, days, hours, count, score or ratio")
+    good_direction: str = Field(description="increase, decrease or target")
+    category: str
+    function: str
+    description: str = Field("", max_length=300)
+
+
+class MetricUpdate(PatchSchema):
+    name: str | None = Field(None, max_length=120)
+    synonyms: list[str] | None = None
+    abbreviations: list[str] | None = None
+    unit: str | None = None
+    good_direction: str | None = None
+    category: str | None = None
+    function: str | None = None
+    description: str | None = Field(None, max_length=300)
+    version: int | None = None
+
+
+class TensionOut(Schema):
+    id: UUID
+    a: str
+    a_direction: str
+    b: str
+    b_direction: str
+    explanation: str
+
+    @staticmethod
+    def resolve_id(obj: Any) -> Any:
+        return obj.uuid
+
+    @staticmethod
+    def resolve_a(obj: Any) -> str:
+        return str(obj.metric_a)
+
+    @staticmethod
+    def resolve_b(obj: Any) -> str:
+        return str(obj.metric_b)
+
+
+class TensionCreate(Schema):
+    a: str = Field(max_length=60, description="Key of the metric pushed.")
+    a_direction: str = Field(description="increase or decrease")
+    b: str = Field(max_length=60, description="Key of the metric that moves the harmful way.")
+    b_direction: str = Field(description="increase or decrease")
+    explanation: str = Field(max_length=300)
+
+
+class GoalSettingsOut(Schema):
+    on_track: float = Field(description="Pace (progress ÷ expected) at or above: on track.")
+    at_risk: float = Field(description="Pace at or above (below on_track): at risk.")
+    version: int
+
+
+class GoalSettingsIn(Schema):
+    on_track: float = Field(description="0 < at_risk < on_track ≤ 1; default 0.95.")
+    at_risk: float = Field(description="Default 0.75.")
+    version: int | None = None

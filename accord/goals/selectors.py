@@ -5,21 +5,36 @@ expected progress, status, staleness and forecasts are computed in Python (accor
 .progress) from one query of check-ins for all the goals shown, never one query per goal.
 """
 
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from accord.goals.models import Category, CheckIn, Direction, Goal, Kpi, Measurement
+from accord.goals.models import (
+    Category,
+    CheckIn,
+    Direction,
+    Goal,
+    GoalSettings,
+    Kpi,
+    Measurement,
+    MetricDefinition,
+    WorkspaceTension,
+)
 from accord.goals.permissions import person_ids_of
+from accord.metrics.catalog import FUNCTIONS, Catalog, CatalogError, Metric, catalog_load
+from accord.metrics.progress import StatusBands
 from accord.org.models import Function
 from accord.partnerships.models import Partnership
 from accord.partnerships.selectors import partnership_visible_list
 from accord.workspaces.access import object_get
-from accord.workspaces.models import Membership
+from accord.workspaces.models import Membership, Workspace
 
 HEALTH_LABELS = {
     "on_track": "On track",
@@ -145,8 +160,10 @@ def goal_summary_compute(
     *,
     today: date,
     forecast: bool = False,
+    bands: StatusBands | None = None,
 ) -> GoalSummary:
-    """Progress, expected progress, status (METRICS §7), staleness and, optionally, forecast."""
+    """Progress, expected progress, status (METRICS §7) against the workspace's bands,
+    staleness and, optionally, the forecast."""
     from accord.metrics import progress as metrics
 
     past = [(when, value) for when, value in points if when <= today]
@@ -195,6 +212,7 @@ def goal_summary_compute(
         expected=expected if expected is not None else 0.0,
         direction=direction,  # type: ignore[arg-type]
         started=started,
+        bands=bands or _bands_of([goal]),
     )
     health = status.status if open_goal else "closed"
     projected = None
@@ -255,10 +273,31 @@ def _objective_summary(goal: Goal, children: list[GoalSummary], today: date) -> 
     )
 
 
+def _bands_of(goals: Sequence[Goal]) -> StatusBands:
+    """The bands of the goals' workspace, from the workspace object's cache when it is loaded.
+
+    Callers that know the member's workspace pass its bands instead (one query per request).
+    """
+    if not goals:
+        return StatusBands()
+    goal = goals[0]
+    if Goal.workspace.is_cached(goal):
+        return status_bands(goal.workspace)
+    found = GoalSettings.objects.filter(workspace_id=goal.workspace_id).first()
+    return StatusBands(found.on_track, found.at_risk) if found else StatusBands()
+
+
 def goal_summaries(
-    goals: Sequence[Goal], *, today: date, forecast: bool = False
+    goals: Sequence[Goal],
+    *,
+    today: date,
+    forecast: bool = False,
+    bands: StatusBands | None = None,
 ) -> dict[int, GoalSummary]:
-    """Summaries of the goals (and of objectives from their key results) in two queries."""
+    """Summaries of the goals (and of objectives from their key results) in two queries,
+    plus one for the bands when they are not given."""
+    if goals and bands is None:
+        bands = _bands_of(goals)
     ids = {goal.pk for goal in goals}
     objectives = [goal.pk for goal in goals if goal.kind == Goal.Kind.OBJECTIVE]
     key_results: list[Goal] = []
@@ -289,7 +328,7 @@ def goal_summaries(
     for goal in [*key_results, *goals]:
         if goal.kind != Goal.Kind.OBJECTIVE:
             summaries[goal.pk] = goal_summary_compute(
-                goal, points.get(goal.pk, []), today=today, forecast=forecast
+                goal, points.get(goal.pk, []), today=today, forecast=forecast, bands=bands
             )
     children: dict[int, list[GoalSummary]] = defaultdict(list)
     for kr in key_results:
@@ -380,7 +419,7 @@ def goal_rows(
     """Goals with their summaries; health and at-risk filters apply to the computed status."""
     filters = filters or GoalFilters()
     goals = list(goal_list(membership=membership, filters=filters))
-    summaries = goal_summaries(goals, today=today)
+    summaries = goal_summaries(goals, today=today, bands=status_bands(membership.workspace))
     rows = [GoalRow(goal, summaries[goal.pk]) for goal in goals]
     if filters.health:
         rows = [row for row in rows if row.summary.health == filters.health]
@@ -443,7 +482,7 @@ def alignment_tree(*, membership: Membership, today: date) -> Alignment:
     """Partnership goals → key results → goals that support them (recursively), plus the
     function goals that are aligned to nothing. Four queries whatever the number of goals."""
     goals = list(goal_list(membership=membership))
-    summaries = goal_summaries(goals, today=today)
+    summaries = goal_summaries(goals, today=today, bands=status_bands(membership.workspace))
     by_id = {goal.pk: goal for goal in goals}
     supporters: dict[int, list[int]] = defaultdict(list)
     supporting: dict[int, list[int]] = defaultdict(list)
@@ -623,3 +662,229 @@ def kpi_import_preview(*, kpi: Kpi, parsed: Any) -> dict[str, Any]:
         counts[action] += 1
         rows.append({"line": line, "row": row, "action": action, "before": before})
     return {"rows": rows, "rejected": parsed.rejected, "counts": counts}
+
+
+# --- the workspace's metric catalog ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WorkspaceCatalog:
+    """The shipped catalog extended by the workspace's metrics and tensions.
+
+    ``skipped`` names workspace entries left out because they no longer validate (a newer
+    shipped catalog may claim a key or phrase a workspace added earlier).
+    """
+
+    catalog: Catalog
+    metrics: tuple[MetricDefinition, ...]
+    tensions: tuple[WorkspaceTension, ...]
+    skipped: tuple[str, ...] = ()
+
+
+CATALOG_CACHE_ATTRIBUTE = "_accord_metric_catalog"
+BANDS_CACHE_ATTRIBUTE = "_accord_status_bands"
+
+
+def metric_entry(metric: MetricDefinition) -> dict[str, Any]:
+    """A workspace metric as a catalog document entry (docs/catalog.md)."""
+    entry: dict[str, Any] = {
+        "key": metric.key,
+        "name": metric.name,
+        "unit": metric.unit,
+        "good_direction": metric.good_direction,
+        "category": metric.category,
+        "function": metric.function,
+    }
+    for name in ("synonyms", "abbreviations"):
+        values = getattr(metric, name) or []
+        if values:
+            entry[name] = list(values)
+    if metric.description:
+        entry["description"] = metric.description
+    return entry
+
+
+def tension_entry(tension: WorkspaceTension) -> dict[str, Any]:
+    return {
+        "a": tension.metric_a,
+        "b": tension.metric_b,
+        "pattern": {"a": tension.a_direction, "b": tension.b_direction},
+        "explanation": tension.explanation,
+    }
+
+
+@lru_cache(maxsize=64)
+def _catalog_from_text(text: str) -> Catalog:
+    # Building the catalog costs tens of milliseconds; the same workspace document (the
+    # common case: nothing changed since the last request) reuses the built one.
+    return catalog_load(extra=json.loads(text))
+
+
+def catalog_document_load(document: dict[str, Any]) -> Catalog:
+    """The shipped catalog extended by one workspace document; raises CatalogError."""
+    if not document.get("metrics") and not document.get("tensions"):
+        return catalog_load()
+    return _catalog_from_text(json.dumps(document, sort_keys=True))
+
+
+def _catalog_lenient(
+    metrics: Sequence[dict[str, Any]], tensions: Sequence[dict[str, Any]]
+) -> tuple[Catalog, tuple[str, ...]]:
+    """Keep every entry that validates against those kept before it; say what was left out."""
+    kept_metrics: list[dict[str, Any]] = []
+    kept_tensions: list[dict[str, Any]] = []
+    skipped: list[str] = []
+    for entry in metrics:
+        try:
+            catalog_document_load({"metrics": [*kept_metrics, entry]})
+        except CatalogError as error:
+            skipped.append(catalog_message(error))
+        else:
+            kept_metrics.append(entry)
+    for entry in tensions:
+        try:
+            catalog_document_load({"metrics": kept_metrics, "tensions": [*kept_tensions, entry]})
+        except CatalogError as error:
+            skipped.append(catalog_message(error))
+        else:
+            kept_tensions.append(entry)
+    catalog = catalog_document_load({"metrics": kept_metrics, "tensions": kept_tensions})
+    return catalog, tuple(skipped)
+
+
+CATALOG_WHERE = re.compile(r"^workspace (?:metric|tension) #\d+ \([^)]*\): ")
+
+
+def catalog_message(error: CatalogError) -> str:
+    """The catalog's message without the entry's position (a person edits one entry)."""
+    text = CATALOG_WHERE.sub("", str(error))
+    return text[:1].upper() + text[1:]
+
+
+def workspace_catalog_get(workspace: Workspace) -> WorkspaceCatalog:
+    """The workspace's catalog with its own rows, in two queries, once per workspace object
+    (one request); actions that change the catalog forget the cached copy."""
+    cached = getattr(workspace, CATALOG_CACHE_ATTRIBUTE, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    metrics = tuple(MetricDefinition.objects.filter(workspace=workspace).order_by("name", "pk"))
+    tensions = tuple(WorkspaceTension.objects.filter(workspace=workspace).order_by("pk"))
+    metric_entries = [metric_entry(m) for m in metrics]
+    tension_entries = [tension_entry(t) for t in tensions]
+    skipped: tuple[str, ...] = ()
+    try:
+        catalog = catalog_document_load({"metrics": metric_entries, "tensions": tension_entries})
+    except CatalogError:
+        catalog, skipped = _catalog_lenient(metric_entries, tension_entries)
+    found = WorkspaceCatalog(catalog=catalog, metrics=metrics, tensions=tensions, skipped=skipped)
+    setattr(workspace, CATALOG_CACHE_ATTRIBUTE, found)
+    return found
+
+
+def workspace_catalog(workspace: Workspace) -> Catalog:
+    """Shipped + workspace metrics and tensions: what forms, matching and conflicts use."""
+    return workspace_catalog_get(workspace).catalog
+
+
+def workspace_catalog_forget(workspace: Workspace) -> None:
+    for name in (CATALOG_CACHE_ATTRIBUTE, BANDS_CACHE_ATTRIBUTE):
+        if hasattr(workspace, name):
+            delattr(workspace, name)
+
+
+@dataclass(frozen=True)
+class MetricFilters:
+    """The catalog list's filters; the page and GET /api/v1/metrics share them."""
+
+    q: str = ""
+    category: str = ""
+    function: str = ""
+    source: str = ""  # "shipped", "workspace" or "" for both
+
+    @property
+    def active(self) -> bool:
+        return any([self.q, self.category, self.function, self.source])
+
+
+@dataclass(frozen=True)
+class MetricRow:
+    metric: Metric
+    tensions: int
+
+    @property
+    def added(self) -> bool:
+        return self.metric.source != "shipped"
+
+    @property
+    def function_label(self) -> str:
+        return FUNCTIONS.get(self.metric.function, self.metric.function)
+
+    @property
+    def also_called(self) -> tuple[str, ...]:
+        """Synonyms other than the name itself (the catalog lists the name as one too)."""
+        name = self.metric.name.lower()
+        return tuple(s for s in self.metric.synonyms if s.lower() != name)
+
+
+def _metric_text(metric: Metric) -> str:
+    return " ".join(
+        [
+            metric.key,
+            metric.name,
+            metric.description,
+            *metric.synonyms,
+            *metric.abbreviations,
+            *metric.inverse_synonyms,
+        ]
+    ).lower()
+
+
+def metric_list(*, workspace: Workspace, filters: MetricFilters | None = None) -> list[MetricRow]:
+    """Catalog metrics (shipped and the workspace's), by name, filtered (two queries)."""
+    filters = filters or MetricFilters()
+    catalog = workspace_catalog(workspace)
+    words = filters.q.lower().split()
+    rows = []
+    for metric in catalog.metrics:
+        if filters.category and metric.category != filters.category:
+            continue
+        if filters.function and metric.function != filters.function:
+            continue
+        if filters.source == "shipped" and metric.source != "shipped":
+            continue
+        if filters.source == "workspace" and metric.source == "shipped":
+            continue
+        if words:
+            text = _metric_text(metric)
+            if not all(word in text for word in words):
+                continue
+        rows.append(MetricRow(metric, len(catalog.tensions_of(metric.key))))
+    return sorted(rows, key=lambda row: (row.metric.name.lower(), row.metric.key))
+
+
+def metric_definition_get(*, workspace: Workspace, key: str) -> MetricDefinition:
+    """The workspace's own metric with this key, or 404 (shipped metrics are not rows)."""
+    return object_get(MetricDefinition, workspace=workspace, key=key)
+
+
+def tension_get(*, workspace: Workspace, uuid: Any) -> WorkspaceTension:
+    return object_get(WorkspaceTension, workspace=workspace, uuid=uuid)
+
+
+# --- status bands ---------------------------------------------------------------------------
+
+
+def goal_settings_get(workspace: Workspace) -> GoalSettings:
+    """The workspace's goal settings; an unsaved default row when it never changed them."""
+    found = GoalSettings.objects.filter(workspace=workspace).first()
+    return found or GoalSettings(workspace=workspace)
+
+
+def status_bands(workspace: Workspace) -> StatusBands:
+    """The workspace's status bands (one query, once per workspace object)."""
+    cached = getattr(workspace, BANDS_CACHE_ATTRIBUTE, None)
+    if cached is None:
+        settings = goal_settings_get(workspace)
+        cached = StatusBands(on_track=settings.on_track, at_risk=settings.at_risk)
+        setattr(workspace, BANDS_CACHE_ATTRIBUTE, cached)
+    return cached

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from accord.goals import conflict_views, views
+from accord.goals import catalog_views, conflict_views, views
 
 urlpatterns = [
     path("", views.goal_list, name="goal_list"),
@@ -11,6 +11,17 @@ urlpatterns = [
     path("feedback/", views.goal_feedback, name="goal_feedback"),
     path("alignment/", views.goal_alignment, name="goal_alignment"),
     path("conflicts/", conflict_views.conflict_list, name="goal_conflicts"),
+    path("metrics/", catalog_views.metric_catalog, name="metric_catalog"),
+    path("metrics/new/", catalog_views.metric_create, name="metric_create"),
+    path("metrics/tensions/new/", catalog_views.tension_create, name="tension_create"),
+    path(
+        "metrics/tensions/<uuid:tension>/delete/",
+        catalog_views.tension_delete,
+        name="tension_delete",
+    ),
+    path("metrics/<slug:key>/edit/", catalog_views.metric_edit, name="metric_edit"),
+    path("metrics/<slug:key>/delete/", catalog_views.metric_delete, name="metric_delete"),
+    path("settings/", catalog_views.goal_settings, name="goal_settings"),
     path("kpis/", views.kpi_list, name="kpi_list"),
     path("kpis/new/", views.kpi_create, name="kpi_create"),
     path("kpis/rollup/", views.kpi_rollup, name="kpi_rollup"),

@@ -188,14 +188,21 @@ def _goal_page_context(
 ) -> dict[str, Any]:
     membership = request.membership  # type: ignore[attr-defined]
     today = _today()
+    bands = selectors.status_bands(membership.workspace)
     checkins = list(selectors.checkin_list(goal=goal))
     summary = selectors.goal_summary_compute(
-        goal, [(c.date, c.value) for c in reversed(checkins)], today=today, forecast=True
+        goal,
+        [(c.date, c.value) for c in reversed(checkins)],
+        today=today,
+        forecast=True,
+        bands=bands,
     )
     if goal.kind == Goal.Kind.OBJECTIVE:
-        summary = selectors.goal_summaries([goal], today=today)[goal.pk]
+        summary = selectors.goal_summaries([goal], today=today, bands=bands)[goal.pk]
     key_results = list(goal.key_results.all())
-    kr_summaries = selectors.goal_summaries(key_results, today=today) if key_results else {}
+    kr_summaries = (
+        selectors.goal_summaries(key_results, today=today, bands=bands) if key_results else {}
+    )
     can_edit = permissions.goal_can_edit(membership=membership, goal=goal)
     return {
         "goal": goal,
@@ -330,7 +337,7 @@ def checkin_delete(request: HttpRequest, goal: uuid.UUID, checkin: uuid.UUID) ->
 def _form_context(request: HttpRequest, form: GoalForm, **extra: Any) -> dict[str, Any]:
     return {
         "form": form,
-        "catalog": catalog_metrics(),
+        "catalog": catalog_metrics(workspace=request.membership.workspace),  # type: ignore[attr-defined]
         "feedback": _feedback(request, form),
         **extra,
     }
@@ -380,7 +387,7 @@ def _feedback(request: HttpRequest, form: GoalForm) -> dict[str, Any]:
             .filter(partnership__uuid=partnership_id)
             .values_list("metric_key", flat=True)
         }
-        matched = catalog_match(text)
+        matched = catalog_match(text, workspace=membership.workspace)
         kpi_linked = metric in kpi_keys or (matched is not None and matched.key in kpi_keys)
     linked = bool(values.get("parent")) or bool(values.get("supports")) or kpi_linked
 
@@ -581,7 +588,11 @@ def kpi_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "goals/kpi_form.html",
-        {"form": form, "catalog": catalog_metrics(), "tab": "kpis"},
+        {
+            "form": form,
+            "catalog": catalog_metrics(workspace=membership.workspace),
+            "tab": "kpis",
+        },
         status=status,
     )
 
