@@ -96,9 +96,7 @@ UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 
 def _titled(text: str, by_id: dict[str, Goal]) -> str:
     """Replace goal ids in a message with the goals' titles, and ISO dates with '20 Jan 2027'."""
-    text = ISO_DATE.sub(
-        lambda m: date(int(m[1]), int(m[2]), int(m[3])).strftime("%-d %b %Y"), text
-    )
+    text = ISO_DATE.sub(lambda m: date(int(m[1]), int(m[2]), int(m[3])).strftime("%-d %b %Y"), text)
     return UUID_TEXT.sub(
         lambda match: (
             f"“{by_id[match.group(0)].title}”" if match.group(0) in by_id else match.group(0)

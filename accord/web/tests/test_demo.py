@@ -299,7 +299,8 @@ def test_demo_has_partnerships_goals_checkins_kpis_and_real_conflicts(db):
     assert Goal.objects.count() >= 25
     for partnership in Partnership.objects.prefetch_related("functions"):
         assert partnership.functions.count() >= 2, partnership.name
-        assert partnership.problem and partnership.success_criteria
+        assert partnership.problem
+        assert partnership.success_criteria
     measured = Goal.objects.exclude(direction="").annotate(n=Count("checkins"))
     assert measured.count() >= 20
     assert all(goal.n == 12 for goal in measured)
@@ -311,7 +312,8 @@ def test_demo_has_partnerships_goals_checkins_kpis_and_real_conflicts(db):
     )
     overview = goal_conflicts(membership=owner, today=timezone.localdate())
     cross_function = [
-        c for c in overview.conflicts
+        c
+        for c in overview.conflicts
         if c.b is not None and c.kind in {"tension", "opposite_direction"}
     ]
     assert len(cross_function) >= 2
