@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "accord.org",
     "accord.partnerships",
     "accord.goals",
+    "accord.governance",
     "accord.api",
 ]
 

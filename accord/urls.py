@@ -10,5 +10,12 @@ urlpatterns = [
     path("w/<slug:ws>/", include("accord.org.urls")),
     path("w/<slug:ws>/partnerships/", include("accord.partnerships.urls")),
     path("w/<slug:ws>/goals/", include("accord.goals.urls")),
+    path(
+        "w/<slug:ws>/partnerships/<slug:partnership>/raci/",
+        include("accord.governance.urls_raci"),
+    ),
+    path("w/<slug:ws>/actions/", include("accord.governance.urls_actions")),
+    path("w/<slug:ws>/decisions/", include("accord.governance.urls_decisions")),
+    path("w/<slug:ws>/conflicts/", include("accord.governance.urls_conflicts")),
     path("w/<slug:ws>/settings/tokens/", include("accord.api.urls")),
 ]

@@ -22,6 +22,10 @@ from accord.api.problems import (
 from accord.api.schemas import ProblemOut
 from accord.goals.api import router as goals_router
 from accord.goals.conflict_api import router as goal_conflicts_router
+from accord.governance.api_actions import router as actions_router
+from accord.governance.api_conflicts import router as conflicts_router
+from accord.governance.api_decisions import router as decisions_router
+from accord.governance.api_raci import router as raci_router
 from accord.org.api import router as org_router
 from accord.partnerships.api import router as partnerships_router
 from accord.workspaces.api import router as workspaces_router
@@ -176,6 +180,10 @@ api.add_router("", org_router)
 api.add_router("", partnerships_router)
 api.add_router("", goals_router)
 api.add_router("", goal_conflicts_router)
+api.add_router("", raci_router)
+api.add_router("", actions_router)
+api.add_router("", decisions_router)
+api.add_router("", conflicts_router)
 
 # Last, so it only catches what nothing else matched: unknown API paths answer problem+json.
 fallback = Router(auth=None)
