@@ -201,7 +201,7 @@ def test_feedback_counts_a_link_as_relevant(acme, login):
 
 def test_the_form_page_loads_with_the_smart_panel(acme, login):
     body = login(acme.admin).get("/w/acme/goals/new/").content.decode()
-    assert 'hx-trigger="keyup changed delay:400ms, change"' in body
+    assert 'hx-trigger="input delay:400ms, change"' in body
     assert 'id="smart-feedback"' in body
 
 
