@@ -34,6 +34,15 @@ from accord.goals.actions import (
     metric_definition_create,
     tension_create,
 )
+from accord.governance.action_actions import action_create
+from accord.governance.conflict_actions import (
+    conflict_create,
+    conflict_option_add,
+    conflict_perspective_add,
+    conflict_stage_move,
+)
+from accord.governance.decision_actions import decision_create
+from accord.governance.raci_actions import deliverable_create, raci_cell_set
 from accord.org.actions import person_skills_set, person_update
 from accord.org.models import Function, Person
 from accord.partnerships.actions import (
@@ -61,6 +70,13 @@ PARAM_MODELS = {
     "checkin": "goals.checkin",
     "tension": "goals.workspacetension",
     "tension_id": "goals.workspacetension",
+    "conflict": "governance.conflict",
+    "conflict_perspective": "governance.conflictperspective",
+    "conflict_option": "governance.conflictoption",
+    "deliverable": "governance.deliverable",
+    "action_item": "governance.actionitem",
+    "action": "governance.actionitem",
+    "decision": "governance.decision",
 }
 # Path parameters that take the slug of a workspace row (the API names them "slug").
 SLUG_PARAMS = {
@@ -283,6 +299,38 @@ def acme_world(acme: Any, globex: Any) -> AcmeData:
         metric_b="gross_margin",
         b_direction="decrease",
         explanation="Acme Rocketry fuel is expensive.",
+    )
+    conflict = conflict_create(
+        workspace=acme.workspace,
+        actor=acme.owner,
+        title="Acme Rocketry launch window dispute",
+        party_people=[wile, acme.alice],
+        party_functions=[rocketry, acme.sales],
+        partnership=launch,
+    )
+    conflict_perspective_add(
+        conflict=conflict, actor=acme.owner, person=wile, perspective="Acme Rocketry needs it."
+    )
+    conflict_stage_move(conflict=conflict, actor=acme.owner, to="acknowledged")
+    conflict_stage_move(conflict=conflict, actor=acme.owner, to="in_dialogue", facilitator=acme.bob)
+    conflict_option_add(conflict=conflict, actor=acme.owner, description="Acme Rocketry shares.")
+    deliverable = deliverable_create(
+        partnership=launch, actor=acme.owner, name="Acme Rocketry launch plan"
+    )
+    raci_cell_set(deliverable=deliverable, actor=acme.owner, person=wile, letter="A")
+    decision = decision_create(
+        membership=owner,
+        title="Acme Rocketry: launch from the mesa",
+        decider=wile,
+        partnership=launch,
+        context="Acme Rocketry needs a site.",
+    )
+    action_create(
+        membership=owner,
+        title="Acme Rocketry: book the mesa",
+        owner=wile,
+        partnership=launch,
+        decision=decision,
     )
     return acme_data(acme)
 

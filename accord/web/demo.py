@@ -18,6 +18,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts.models import User
+from accord.governance.demo_actions import demo_actions_build
+from accord.governance.demo_conflicts import demo_conflicts_build
+from accord.governance.demo_decisions import demo_decisions_build
+from accord.governance.demo_raci import demo_raci_build
 from accord.org.actions import FUNCTION_FIELDS, PERSON_FIELDS
 from accord.org.models import Function, Person, PersonSkill, Seniority, Skill
 from accord.web.demo_data import (
@@ -140,9 +144,14 @@ def demo_build(*, seed: int = DEMO_SEED, today: date | None = None) -> DemoSumma
             _company_write(name=name, slug=slug, company=company, plan=plan, users=users)
             for (name, slug, company), plan in zip(companies, plans, strict=True)
         ]
-        demo_partnerships_build(
-            Workspace.objects.get(slug=DEMO_WORKSPACE_SLUG), today=today or timezone.localdate()
-        )
+        brightwater = Workspace.objects.get(slug=DEMO_WORKSPACE_SLUG)
+        day = today or timezone.localdate()
+        demo_partnerships_build(brightwater, today=day)
+        # Governance builds on the partnerships: roles, then decisions, conflicts, actions.
+        demo_raci_build(brightwater, today=day)
+        demo_decisions_build(brightwater, today=day)
+        demo_conflicts_build(brightwater, today=day)
+        demo_actions_build(brightwater, today=day)
     logins = tuple(
         DemoLogin(
             email=email,

@@ -15,6 +15,11 @@ class NavItem:
     icon: str
 
 
+def _actions_active(path: str, url: str) -> bool:
+    # "Actions" opens My actions but stays lit across every page of the actions area.
+    return "/actions/" in path
+
+
 def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
     if membership is None:
         return []
@@ -24,6 +29,9 @@ def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
         ("Dashboard", reverse("dashboard", args=[slug]), "home", lambda p, u: p == u),
         ("Partnerships", reverse("partnership_list", args=[slug]), "handshake", None),
         ("Goals", reverse("goal_list", args=[slug]), "target", None),
+        ("Decisions", reverse("decision_list", args=[slug]), "scale", None),
+        ("Actions", reverse("my_actions", args=[slug]), "check", _actions_active),
+        ("Conflicts", reverse("conflict_register", args=[slug]), "bolt", None),
         ("People", reverse("person_list", args=[slug]), "people", None),
         ("Functions", reverse("function_list", args=[slug]), "grid", None),
         ("Settings", reverse("workspace_settings", args=[slug]), "cog", None),

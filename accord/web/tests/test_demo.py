@@ -187,8 +187,11 @@ def test_demo_records_system_audit_entries(built):
         entries.filter(object_type="org.function").count()
         == Function.objects.filter(workspace=workspace).count()
     )
-    assert set(entries.values_list("actor_label", flat=True)) == {"system"}
-    assert not entries.filter(actor__isnull=False).exists()
+    # The directory and partnerships are set up by "system"; governance records (RACI,
+    # decisions, conflicts, actions) are written through actions by the demo owner.
+    directory = entries.filter(object_type__in=["org.person", "org.function"])
+    assert set(directory.values_list("actor_label", flat=True)) == {"system"}
+    assert not directory.filter(actor__isnull=False).exists()
 
 
 def test_running_again_changes_nothing(built):
@@ -259,9 +262,10 @@ def test_if_empty_and_reset_together_are_refused(db):
 
 
 def test_demo_build_runs_a_bounded_number_of_queries(db, django_assert_max_num_queries):
-    """People, skills, check-ins and measurements are written in bulk; only the 6 partnerships
-    and 25 goals (with their links) are saved one by one, so the count stays bounded."""
-    with django_assert_max_num_queries(160):
+    """People, skills, check-ins and measurements are written in bulk; partnerships, goals and
+    the governance records (a fixed demo set) go through actions one by one, so the count is
+    bounded by the demo's size, not by the number of people."""
+    with django_assert_max_num_queries(800):
         demo()
 
 
