@@ -598,7 +598,11 @@ def decision_decide(
                     "superseded_by": [None, str(decision)],
                 },
             )
-        informed = list(decision.informed.all())
+        # The informed people, and the I's of the deliverables it is linked to.
+        informed = [
+            *decision.informed.all(),
+            *selectors.raci_people(decision=decision, letter="I"),
+        ]
         transaction.on_commit(
             lambda: notifications_record(
                 workspace=decision.workspace,

@@ -265,11 +265,14 @@ def decision_function_choices(*, workspace: Workspace) -> QuerySet[Function]:
 
 
 def decision_default_stakeholders(*, decision: Decision) -> list[tuple[Person, Function | None]]:
-    """The consulted people, plus one member representing every affected function (taken from
-    the partnership's members), each with the function they speak for."""
+    """The consulted people, the C's (and DACI contributors) of the deliverables the decision
+    is linked to, plus one member representing every affected function (taken from the
+    partnership's members), each with the function they speak for."""
     chosen: dict[int, tuple[Person, Function | None]] = {}
     for person in decision.consulted.select_related("function").order_by("name"):
         chosen[person.pk] = (person, person.function)
+    for person in raci_people(decision=decision, letter="C"):
+        chosen.setdefault(person.pk, (person, person.function))
     affected = list(decision.affected_functions.order_by("name"))
     covered = {function.pk for _person, function in chosen.values() if function is not None}
     if decision.partnership_id is not None:
@@ -296,6 +299,23 @@ def decision_default_stakeholders(*, decision: Decision) -> list[tuple[Person, F
             chosen[representative.person_id] = (representative.person, representative.function)
             covered.add(function.pk)
     return list(chosen.values())
+
+
+def raci_people(*, decision: Decision, letter: str) -> list[Person]:
+    """People holding `letter` on the deliverables linked to the decision (RACI drives who is
+    asked for input (C) and who is told of the outcome (I))."""
+    from accord.governance.models import RaciAssignment
+
+    return [
+        cell.person
+        for cell in RaciAssignment.objects.filter(
+            workspace=decision.workspace,
+            deliverable__in=decision.deliverables.all(),
+            letter=letter,
+        )
+        .select_related("person", "person__function")
+        .order_by("person__name", "pk")
+    ]
 
 
 def decision_stakeholder_list(*, decision: Decision) -> QuerySet[DecisionStakeholder]:

@@ -426,3 +426,34 @@ def test_a_function_with_anonymous_input_hides_who_has_not_responded(acme):
     assert sales.anonymous == 1
     assert sales.waiting == []
     assert sales.waiting_count == 0
+
+
+def test_raci_roles_of_linked_deliverables_drive_who_is_asked_and_told(
+    acme, django_capture_on_commit_callbacks
+):
+    """The C's of a linked deliverable are asked for input by default; its I's are told of
+    the outcome, as the roles say."""
+    from accord.governance.raci_actions import deliverable_create, raci_cell_set
+
+    w = world(acme)
+    deliverable = deliverable_create(
+        partnership=w["partnership"], actor=acme.owner, name="Weekly invoice run"
+    )
+    raci_cell_set(deliverable=deliverable, actor=acme.owner, person=w["viewer"], letter="C")
+    raci_cell_set(deliverable=deliverable, actor=acme.owner, person=acme.bob, letter="I")
+    decision = draft_make(acme, w, deliverables=[deliverable], informed=[])
+    asked = {p.name for p, _f in selectors.decision_default_stakeholders(decision=decision)}
+    assert "Vera Viewer" in asked
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.decision_open(
+            membership=acme.membership("owner"),
+            decision=decision,
+            closes_at=NOW + datetime.timedelta(days=3),
+        )
+    close_input(decision)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.decision_decide(
+            membership=acme.membership("owner"), decision=decision, outcome_statement="Go"
+        )
+    told = PendingNotification.objects.filter(object_uuid=decision.uuid, kind="decided")
+    assert [n.recipient for n in told] == [acme.bob]
