@@ -17,8 +17,15 @@ class Command(BaseCommand):
             "--interval", type=float, default=1.0, help="Seconds between polls of an empty queue."
         )
         parser.add_argument("--max-tasks", type=int, default=None)
+        parser.add_argument(
+            "--no-schedule",
+            action="store_true",
+            help="Do not enqueue the daily jobs (reminders); --batch never does.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not options["batch"] and not options["no_schedule"]:
+            self._schedule_daily_jobs()
         arguments: dict[str, Any] = {
             "queue_name": "*",
             "interval": options["interval"],
@@ -30,3 +37,24 @@ class Command(BaseCommand):
         if options["max_tasks"]:
             arguments["max_tasks"] = options["max_tasks"]
         call_command("db_worker", **arguments)
+
+    def _schedule_daily_jobs(self) -> None:
+        """Enqueue the daily jobs now and every few minutes, in a background thread."""
+        import threading
+        import time
+
+        from django.db import connections
+        from django.utils import timezone
+
+        from accord.web.periodic import periodic_enqueue
+
+        def loop() -> None:
+            while True:
+                try:
+                    for path in periodic_enqueue(today=timezone.localdate()):
+                        self.stdout.write(f"Enqueued the daily job {path}")
+                finally:
+                    connections.close_all()
+                time.sleep(300)
+
+        threading.Thread(target=loop, name="accord-periodic", daemon=True).start()
