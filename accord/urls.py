@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from accord.api.api import api
+from accord.governance.settings_views import governance_settings
 
 urlpatterns = [
     path("accounts/", include("allauth.urls")),
@@ -17,5 +18,10 @@ urlpatterns = [
     path("w/<slug:ws>/actions/", include("accord.governance.urls_actions")),
     path("w/<slug:ws>/decisions/", include("accord.governance.urls_decisions")),
     path("w/<slug:ws>/conflicts/", include("accord.governance.urls_conflicts")),
+    path(
+        "w/<slug:ws>/settings/governance/",
+        governance_settings,
+        name="governance_settings",
+    ),
     path("w/<slug:ws>/settings/tokens/", include("accord.api.urls")),
 ]
