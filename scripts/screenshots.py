@@ -110,6 +110,10 @@ def main() -> None:
                     "goals": ws + "goals/",
                     "goal": goal_url(page, ws),
                     "goal-conflicts": ws + "goals/conflicts/",
+                    "raci": ws + "partnerships/wholesale-margin-recovery/raci/",
+                    "decisions": ws + "decisions/",
+                    "conflict-register": ws + "conflicts/",
+                    "my-actions": ws + "actions/",
                 }
                 for name, url in shots.items():
                     response = page.goto(url)
