@@ -1,5 +1,6 @@
 import datetime
 
+import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
 
@@ -15,7 +16,8 @@ def test_daily_jobs_are_enqueued_once_per_day(db):
     assert periodic_enqueue(today=day + datetime.timedelta(days=1)) == list(DAILY_TASKS)
 
 
-def test_the_daily_jobs_run_in_the_worker(db):
+@pytest.mark.django_db(transaction=True)
+def test_the_daily_jobs_run_in_the_worker():
     """Enqueued daily jobs run to success in `accord worker --batch`."""
     periodic_enqueue(today=datetime.date(2027, 1, 4))
     call_command("worker", batch=True, verbosity=0)
