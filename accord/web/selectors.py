@@ -6,7 +6,7 @@ from django.db.models import Count, Q
 
 from accord.metrics.org_structure import OrgStructure, org_structure
 from accord.org.models import Function, Person, Seniority
-from accord.workspaces.models import AuditEntry, Invitation, Membership
+from accord.workspaces.models import AuditEntry, Invitation, Membership, Workspace
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,21 @@ def _shares(rows: list[tuple[str, int, str]], total: int) -> list[Share]:
         )
         for label, count, url in rows
     ]
+
+
+def _recent_activity(workspace: Workspace, *, shown: int = 8) -> list[AuditEntry]:
+    """The latest changes, one line per object: a burst of edits to one record (say a
+    conflict walked through its stages) shows once, as its latest change."""
+    seen: set[object] = set()
+    recent: list[AuditEntry] = []
+    for entry in AuditEntry.objects.filter(workspace=workspace).order_by("-at", "-id")[:80]:
+        if entry.object_uuid in seen:
+            continue
+        seen.add(entry.object_uuid)
+        recent.append(entry)
+        if len(recent) == shown:
+            break
+    return recent
 
 
 def dashboard_summary(*, membership: Membership) -> DashboardSummary:
@@ -127,5 +142,5 @@ def dashboard_summary(*, membership: Membership) -> DashboardSummary:
         active_goals=Goal.objects.filter(workspace=workspace, status=Goal.Status.ACTIVE)
         .filter(Q(partnership__isnull=True) | Q(partnership__in=visible.values("pk")))
         .count(),
-        recent=list(AuditEntry.objects.filter(workspace=workspace).order_by("-at", "-id")[:8]),
+        recent=_recent_activity(workspace),
     )

@@ -79,3 +79,15 @@ def test_dashboard_query_count_does_not_grow_with_people(acme, login):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_recent_activity_shows_each_object_once(acme, login):
+    """Several edits to one record appear as one line (its latest change)."""
+    from accord.org.actions import person_update
+
+    for title in ["Analyst I", "Analyst II", "Senior analyst"]:
+        person_update(person=acme.bob, actor=acme.admin, title=title)
+    recent = login(acme.viewer).get(reverse("dashboard", args=["acme"])).context["summary"].recent
+    bob_entries = [entry for entry in recent if entry.object_uuid == acme.bob.uuid]
+    assert len(bob_entries) == 1
+    assert bob_entries[0].changes["title"][1] == "Senior analyst"
