@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "accord.partnerships",
     "accord.goals",
     "accord.governance",
+    "accord.comms",
+    "accord.notifications",
     "accord.api",
 ]
 

@@ -24,4 +24,18 @@ urlpatterns = [
         name="governance_settings",
     ),
     path("w/<slug:ws>/settings/tokens/", include("accord.api.urls")),
+    path(
+        "w/<slug:ws>/partnerships/<slug:partnership>/communication/",
+        include("accord.comms.urls_plan"),
+    ),
+    path("w/<slug:ws>/communication/", include("accord.comms.urls_profiles")),
+    path("w/<slug:ws>/updates/", include("accord.comms.urls_updates")),
+    path("w/<slug:ws>/meetings/", include("accord.comms.urls_meetings")),
+    path("calendar/", include("accord.comms.urls_calendar")),
+    path("w/<slug:ws>/feedback/", include("accord.comms.urls_feedback")),
+    path("w/<slug:ws>/kudos/", include("accord.comms.urls_kudos")),
+    path("w/<slug:ws>/ideas/", include("accord.comms.urls_ideas")),
+    path("w/<slug:ws>/knowledge/", include("accord.comms.urls_knowledge")),
+    path("w/<slug:ws>/notifications/", include("accord.notifications.urls")),
+    path("notifications/", include("accord.notifications.urls_public")),
 ]

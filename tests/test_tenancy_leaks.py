@@ -10,8 +10,10 @@ may be echoed), never a 2xx for a URL inside acme's workspace, and acme's rows u
 """
 
 import datetime
+import importlib
 import itertools
 import json
+import pkgutil
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -78,6 +80,41 @@ PARAM_MODELS = {
     "action": "governance.actionitem",
     "decision": "governance.decision",
 }
+
+
+@dataclass(frozen=True)
+class AcmeWorld:
+    """What the base seed made, for the areas' own seeds (`accord/<app>/tests/leak_seed_*.py`,
+    each with `seed(world)` and optionally `PARAM_MODELS`) to build on."""
+
+    acme: Any
+    owner: Any  # acme's owner membership
+    function: Any  # "Acme Rocketry"
+    person: Any  # "Wile Coyote", a member of the partnership
+    partnership: Any
+    goal: Any
+    decision: Any
+
+
+def _area_seeds() -> list[Any]:
+    import accord
+
+    found = []
+    for app in pkgutil.iter_modules(accord.__path__):
+        try:
+            tests = importlib.import_module(f"accord.{app.name}.tests")
+        except ModuleNotFoundError:
+            continue
+        for module in pkgutil.iter_modules(tests.__path__):
+            if module.name.startswith("leak_seed_"):
+                found.append(importlib.import_module(f"{tests.__name__}.{module.name}"))
+    return found
+
+
+AREA_SEEDS = _area_seeds()
+for _seed in AREA_SEEDS:
+    PARAM_MODELS.update(getattr(_seed, "PARAM_MODELS", {}))
+
 # Path parameters that take the slug of a workspace row (the API names them "slug").
 SLUG_PARAMS = {
     "partnership": "partnerships.partnership",
@@ -332,6 +369,17 @@ def acme_world(acme: Any, globex: Any) -> AcmeData:
         partnership=launch,
         decision=decision,
     )
+    world = AcmeWorld(
+        acme=acme,
+        owner=owner,
+        function=rocketry,
+        person=wile,
+        partnership=launch,
+        goal=goal,
+        decision=decision,
+    )
+    for area in AREA_SEEDS:
+        area.seed(world)
     return acme_data(acme)
 
 

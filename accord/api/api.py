@@ -20,12 +20,20 @@ from accord.api.problems import (
     problems_install,
 )
 from accord.api.schemas import ProblemOut
+from accord.comms.api_feedback import router as feedback_router
+from accord.comms.api_ideas import router as ideas_router
+from accord.comms.api_knowledge import router as knowledge_router
+from accord.comms.api_meetings import router as meetings_router
+from accord.comms.api_plan import router as comm_plan_router
+from accord.comms.api_profiles import router as profiles_router
+from accord.comms.api_updates import router as updates_router
 from accord.goals.api import router as goals_router
 from accord.goals.conflict_api import router as goal_conflicts_router
 from accord.governance.api_actions import router as actions_router
 from accord.governance.api_conflicts import router as conflicts_router
 from accord.governance.api_decisions import router as decisions_router
 from accord.governance.api_raci import router as raci_router
+from accord.notifications.api import router as notifications_router
 from accord.org.api import router as org_router
 from accord.partnerships.api import router as partnerships_router
 from accord.workspaces.api import router as workspaces_router
@@ -184,6 +192,14 @@ api.add_router("", raci_router)
 api.add_router("", actions_router)
 api.add_router("", decisions_router)
 api.add_router("", conflicts_router)
+api.add_router("", comm_plan_router)
+api.add_router("", profiles_router)
+api.add_router("", updates_router)
+api.add_router("", meetings_router)
+api.add_router("", feedback_router)
+api.add_router("", ideas_router)
+api.add_router("", knowledge_router)
+api.add_router("", notifications_router)
 
 # Last, so it only catches what nothing else matched: unknown API paths answer problem+json.
 fallback = Router(auth=None)

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.accounts.models import User
+from accord.comms.demo import demo_comms_build
 from accord.governance.demo_actions import demo_actions_build
 from accord.governance.demo_conflicts import demo_conflicts_build
 from accord.governance.demo_decisions import demo_decisions_build
@@ -152,6 +153,7 @@ def demo_build(*, seed: int = DEMO_SEED, today: date | None = None) -> DemoSumma
         demo_decisions_build(brightwater, today=day)
         demo_conflicts_build(brightwater, today=day)
         demo_actions_build(brightwater, today=day)
+        demo_comms_build(brightwater, today=day)
     logins = tuple(
         DemoLogin(
             email=email,

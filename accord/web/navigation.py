@@ -20,6 +20,22 @@ def _actions_active(path: str, url: str) -> bool:
     return "/actions/" in path
 
 
+COMMS_PATHS = (
+    "/updates/",
+    "/meetings/",
+    "/feedback/",
+    "/kudos/",
+    "/ideas/",
+    "/knowledge/",
+    "/communication/",
+)
+
+
+def _comms_active(path: str, url: str) -> bool:
+    # "Communication" opens the update feed and stays lit across the whole comms area.
+    return any(part in path for part in COMMS_PATHS)
+
+
 def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
     if membership is None:
         return []
@@ -32,6 +48,7 @@ def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
         ("Decisions", reverse("decision_list", args=[slug]), "scale", None),
         ("Actions", reverse("my_actions", args=[slug]), "check", _actions_active),
         ("Conflicts", reverse("conflict_register", args=[slug]), "bolt", None),
+        ("Communication", reverse("update_feed", args=[slug]), "chat", _comms_active),
         ("People", reverse("person_list", args=[slug]), "people", None),
         ("Functions", reverse("function_list", args=[slug]), "grid", None),
         ("Settings", reverse("workspace_settings", args=[slug]), "cog", None),

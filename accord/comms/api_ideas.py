@@ -1,0 +1,5 @@
+"""Ideas over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Ideas"])

@@ -1,0 +1,5 @@
+"""Knowledge over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Knowledge"])

@@ -1,0 +1,5 @@
+"""Meetings over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Meetings"])

@@ -1,0 +1,5 @@
+"""Communication plans over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Communication plans"])

@@ -1,0 +1,5 @@
+"""Function profiles over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Function profiles"])

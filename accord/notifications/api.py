@@ -1,0 +1,5 @@
+"""Notifications over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Notifications"])

@@ -1,0 +1,9 @@
+"""Demo notification settings for Brightwater."""
+
+from datetime import date
+
+from accord.workspaces.models import Workspace
+
+
+def demo_notifications_build(workspace: Workspace, *, today: date) -> None:
+    """Write the demo rows of this area (filled in by the area)."""
