@@ -80,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accord.web.context_processors.shell",
                 "accord.web.context_processors.demo_logins",
+                "accord.notifications.context_processors.inbox",
             ],
         },
     },
@@ -173,6 +174,11 @@ ACCORD_INVITATION_DAYS = env_int("ACCORD_INVITATION_DAYS", 14, minimum=1)
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Accord <accord@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Notifications --------------------------------------------------------------------------
+# Webhooks post only to public addresses unless this is on (server-side request forgery: a
+# workspace admin must not reach the operator's internal network through Accord).
+ACCORD_WEBHOOKS_ALLOW_PRIVATE = env_bool("ACCORD_WEBHOOKS_ALLOW_PRIVATE", False)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

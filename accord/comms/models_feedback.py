@@ -1,6 +1,7 @@
 """Constructive feedback, kudos (recognition) and ideas across functions."""
 
 from django.db import models
+from django.db.models.functions import Lower
 
 from accord.workspaces.models import TenantModel
 
@@ -13,6 +14,9 @@ class Value(TenantModel):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("workspace", Lower("name"), name="value_unique_name_ci")
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -24,7 +28,9 @@ class Feedback(TenantModel):
 
     class Visibility(models.TextChoices):
         PRIVATE = "private", "Private (giver and receiver)"
-        SHARED = "shared", "Shared with the partnership"
+        # A person's or function's feedback is then shared with the workspace; a
+        # partnership's with everyone who can see the partnership.
+        SHARED = "shared", "Shared openly"
 
     giver = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
     to_person = models.ForeignKey(
@@ -48,11 +54,15 @@ class Feedback(TenantModel):
         max_length=8, choices=Visibility.choices, default=Visibility.PRIVATE
     )
     reply = models.TextField(blank=True)
+    replied_by = models.ForeignKey(
+        "org.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     replied_at = models.DateTimeField(null=True, blank=True)
     acted_on_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "visibility"])]
 
     def __str__(self) -> str:
         return f"Feedback {self.uuid}"
@@ -76,6 +86,7 @@ class Kudos(TenantModel):
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name_plural = "kudos"
+        indexes = [models.Index(fields=["workspace", "created_at"])]
 
     def __str__(self) -> str:
         return self.message[:60]
@@ -110,6 +121,7 @@ class Idea(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["workspace", "stage"])]
 
     def __str__(self) -> str:
         return self.title

@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from accord.org.models import SENIORITY_SHORT
 from accord.workspaces.models import TenantModel
 
 
@@ -24,6 +25,14 @@ class Meeting(TenantModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
     organizer = models.ForeignKey(
         "org.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note_taker = models.ForeignKey(
+        "org.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Keeps the notes and the contribution tally.",
     )
     notes = models.TextField(blank=True)
     decisions = models.ManyToManyField("governance.Decision", blank=True, related_name="meetings")
@@ -55,6 +64,11 @@ class MeetingAttendee(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.person_id} at {self.meeting_id}"
+
+    @property
+    def seniority_short(self) -> str:
+        """The level they held at the meeting, e.g. 'Director'."""
+        return SENIORITY_SHORT.get(self.seniority, "")
 
 
 class AgendaItem(TenantModel):

@@ -23,6 +23,9 @@ class FunctionProfile(TenantModel):
     planning_cycle = models.CharField(max_length=10, choices=Planning.choices, blank=True)
     working_methods = models.TextField(blank=True)
     busy_periods = models.CharField(max_length=300, blank=True)
+    # [{"label": "Quarter-end crunch", "months": [3, 6, 9, 12], "day_from": 15, "day_to": 31}]
+    # (no months = every month): what the side-by-side comparison checks for overlaps.
+    busy_windows = models.JSONField(default=list, blank=True)
     approval_steps = models.TextField(blank=True)
     preferred_channels = models.JSONField(default=list, blank=True, help_text="ChannelKind values.")
     response_time_hours = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -46,6 +49,9 @@ class FunctionPriority(TenantModel):
     rank = models.PositiveSmallIntegerField()
     title = models.CharField(max_length=200)
     detail = models.CharField(max_length=400, blank=True)
+    metric_key = models.CharField(
+        max_length=60, blank=True, help_text="The catalog metric this priority moves, if any."
+    )
 
     class Meta:
         ordering = ["rank"]

@@ -12,10 +12,12 @@ class Rag(models.TextChoices):
 
 
 class StatusUpdate(TenantModel):
+    # RESTRICT, not PROTECT (for both authors): a person who wrote updates or comments cannot
+    # be deleted on their own, but deleting the whole workspace still cascades through.
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="status_updates"
     )
-    author = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey("org.Person", on_delete=models.RESTRICT, related_name="+")
     cadence = models.ForeignKey(
         "comms.Cadence", on_delete=models.SET_NULL, null=True, blank=True, related_name="updates"
     )
@@ -68,7 +70,7 @@ class Ask(TenantModel):
 
 class UpdateComment(TenantModel):
     update = models.ForeignKey(StatusUpdate, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey("org.Person", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey("org.Person", on_delete=models.RESTRICT, related_name="+")
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )

@@ -1,5 +1,10 @@
-"""calendar pages."""
+"""Public calendar feeds, mounted under /calendar/: the secret token in the URL is the only
+credential (calendar clients cannot sign in)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accord.comms import meeting_views as views
+
+urlpatterns = [
+    path("<str:feed_token>.ics", views.calendar_feed, name="calendar_feed"),
+]

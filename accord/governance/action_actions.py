@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.goals.models import Goal
+from accord.governance import notify
 from accord.governance.action_selectors import (
     action_can_comment,
     action_can_create,
@@ -164,6 +165,7 @@ def action_create(
             instance=action,
             changes=diff({}, snapshot(action, AUDITED_FIELDS)),
         )
+        notify.action_assigned_notify(action=action, actor=membership.user)
     return action
 
 
@@ -214,6 +216,8 @@ def action_update(
             instance=action,
             changes=changed,
         )
+        if "owner" in changed:
+            notify.action_assigned_notify(action=action, actor=membership.user)
     return action
 
 

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accord.goals.models import Goal, Kpi
-from accord.governance import decision_actions
+from accord.governance import decision_actions, notify
 from accord.governance import decision_selectors as selectors
 from accord.governance.models import (
     ChangeImpact,
@@ -19,7 +19,6 @@ from accord.governance.models import (
     Decision,
     ReadinessRating,
 )
-from accord.governance.notify import notifications_record
 from accord.org.models import Function
 from accord.workspaces.audit import audit_record, diff, snapshot
 from accord.workspaces.models import Membership
@@ -251,19 +250,7 @@ def concern_raise(
             instance=concern,
             changes={"concern": [None, "anonymous" if anonymous else person.name]},
         )
-        if decision.decider is not None:
-            decider = decision.decider
-            transaction.on_commit(
-                lambda: notifications_record(
-                    workspace=decision.workspace,
-                    kind="concern",
-                    recipients=[decider],
-                    subject=f"New concern on: {decision.title}",
-                    body=body,
-                    about=concern,
-                    event="raised",
-                )
-            )
+        notify.concern_raised_notify(concern=concern, decision=decision, actor=membership.user)
     return concern
 
 

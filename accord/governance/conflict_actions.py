@@ -2,7 +2,7 @@
 workflow, record each party's perspective and the mutual-gain options.
 
 Every write is audited; stage changes keep who moved it and when (ConflictStageChange) and
-record notifications for the parties and the facilitator once the transaction commits.
+notify the parties and the facilitator (accord.governance.notify).
 """
 
 import datetime
@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accord.goals.models import Goal
+from accord.governance import notify
 from accord.governance.models import (
     ActionItem,
     Conflict,
@@ -23,7 +24,6 @@ from accord.governance.models import (
     ConflictStageChange,
     Decision,
 )
-from accord.governance.notify import notifications_record
 from accord.org.actions import StaleVersion
 from accord.org.models import Function, Person
 from accord.partnerships.models import Partnership
@@ -221,16 +221,8 @@ def conflict_create(
         audit_record(
             workspace=workspace, actor=actor, action="create", instance=conflict, changes=changes
         )
-        transaction.on_commit(
-            lambda: notifications_record(
-                workspace=workspace,
-                kind="conflict",
-                recipients=_recipients(conflict),
-                subject=f"Conflict raised: {conflict.title}",
-                body="You are named as a party or facilitator.",
-                about=conflict,
-                event="raised",
-            )
+        notify.conflict_raised_notify(
+            conflict=conflict, recipients=_recipients(conflict), actor=actor
         )
     return conflict
 
@@ -295,6 +287,10 @@ def conflict_update(
         audit_record(
             workspace=workspace, actor=actor, action="update", instance=conflict, changes=changed
         )
+        if "party_people" in changed or "facilitator" in changed:
+            notify.conflict_parties_notify(
+                conflict=conflict, recipients=_recipients(conflict), actor=actor
+            )
     return conflict
 
 
@@ -479,7 +475,7 @@ def conflict_stage_move(
             ConflictOption.objects.filter(pk=chosen_option.pk).update(chosen=True)
             changes["chosen_option"] = [None, chosen_option.description[:80]]
         if drafts:
-            ActionItem.objects.bulk_create(
+            created = ActionItem.objects.bulk_create(
                 [
                     ActionItem(
                         workspace=workspace,
@@ -493,20 +489,17 @@ def conflict_stage_move(
                 ]
             )
             changes["action_items"] = [None, "; ".join(d.title.strip() for d in drafts)]
+            for item in created:
+                notify.action_assigned_notify(action=item, actor=actor)
         audit_record(
             workspace=workspace, actor=actor, action="update", instance=conflict, changes=changes
         )
-        extra = conflict.escalated_to if to == Stage.ESCALATED else None
-        transaction.on_commit(
-            lambda: notifications_record(
-                workspace=workspace,
-                kind="conflict",
-                recipients=_recipients(conflict, extra),
-                subject=f"Conflict {_label(to)}: {conflict.title}",
-                body=change.note,
-                about=conflict,
-                event=f"stage:{change.uuid}",
-            )
+        notify.conflict_moved_notify(
+            conflict=conflict,
+            change=change,
+            recipients=_recipients(conflict),
+            actor=actor,
+            escalated_to=conflict.escalated_to if to == Stage.ESCALATED else None,
         )
     return change
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from accord.goals.models import Goal
 from accord.governance import decision_selectors as selectors
+from accord.governance import notify
 from accord.governance.models import (
     Decision,
     DecisionOption,
@@ -18,7 +19,6 @@ from accord.governance.models import (
     DecisionStakeholder,
     Deliverable,
 )
-from accord.governance.notify import notifications_record
 from accord.org.actions import StaleVersion
 from accord.org.models import Function, Person
 from accord.partnerships.models import Partnership
@@ -385,17 +385,10 @@ def decision_open(
             instance=decision,
             changes=changes,
         )
-        recipients = [person for person, _fn in chosen]
-        transaction.on_commit(
-            lambda: notifications_record(
-                workspace=decision.workspace,
-                kind="input_requested",
-                recipients=recipients,
-                subject=f"Your input is asked on: {decision.title}",
-                body=f"Input closes {_when(closes_at)}.",
-                about=decision,
-                event="input-opened",
-            )
+        notify.decision_input_notify(
+            decision=decision,
+            recipients=[person for person, _fn in chosen],
+            closes_at=closes_at,
         )
     return decision
 
@@ -603,16 +596,11 @@ def decision_decide(
             *decision.informed.all(),
             *selectors.raci_people(decision=decision, letter="I"),
         ]
-        transaction.on_commit(
-            lambda: notifications_record(
-                workspace=decision.workspace,
-                kind="decided",
-                recipients=informed,
-                subject=f"Decided: {decision.title}",
-                body=outcome_statement,
-                about=decision,
-                event="decided",
-            )
+        notify.decision_decided_notify(
+            decision=decision,
+            recipients=informed,
+            outcome=outcome_statement,
+            actor=membership.user,
         )
     return decision
 
@@ -704,15 +692,5 @@ def decisions_due_for_revisit(*, workspace: Workspace, today: datetime.date) -> 
     """Remind deciders of decisions whose revisit-by date has come (once per date)."""
     due = list(selectors.decisions_revisit_list(workspace=workspace, today=today))
     for decision in due:
-        if decision.decider is None:
-            continue
-        notifications_record(
-            workspace=workspace,
-            kind="revisit",
-            recipients=[decision.decider],
-            subject=f"Time to revisit: {decision.title}",
-            body=f"Revisit by {decision.revisit_by:%d %b %Y}: does the decision still hold?",
-            about=decision,
-            event=f"revisit-{decision.revisit_by}",
-        )
+        notify.decision_revisit_notify(decision=decision)
     return due

@@ -1,5 +1,5 @@
 """Accountability and decisions: RACI, action items, the decision log with stakeholder input,
-change proposals, the conflict register, and notifications waiting for the notifications app.
+change proposals and the conflict register.
 """
 
 from django.conf import settings
@@ -526,37 +526,3 @@ class ConflictStageChange(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.from_stage or 'new'} → {self.to_stage}"
-
-
-# --- notifications not yet delivered --------------------------------------------------------
-
-
-class PendingNotification(TenantModel):
-    """A notification the roles call for (ask C's, tell I's, remind A's). Recorded now so
-    nothing is lost; the notifications issue delivers them by email, chat and calendar."""
-
-    class Kind(models.TextChoices):
-        INPUT_REQUESTED = "input_requested", "Input requested"
-        DECIDED = "decided", "Decision made"
-        OVERDUE = "overdue", "Deliverable overdue"
-        CONCERN = "concern", "Concern raised"
-        CONFLICT = "conflict", "Conflict update"
-        REVISIT = "revisit", "Decision due for revisit"
-
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    recipient = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
-    subject = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
-    object_type = models.CharField(max_length=60)
-    object_uuid = models.UUIDField()
-    dedupe_key = models.CharField(max_length=200)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        constraints = [
-            models.UniqueConstraint(fields=["workspace", "dedupe_key"], name="notification_once")
-        ]
-
-    def __str__(self) -> str:
-        return self.subject

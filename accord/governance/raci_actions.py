@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import Max
 
 from accord.goals.models import Goal
-from accord.governance.models import Deliverable, PendingNotification, RaciAssignment
-from accord.governance.notify import notifications_record
+from accord.governance import notify
+from accord.governance.models import Deliverable, RaciAssignment
 from accord.metrics.raci import LETTERS
 from accord.org.actions import StaleVersion
 from accord.org.models import Person
@@ -271,6 +271,8 @@ def raci_cell_set(
             instance=deliverable,
             changes={f"role of {person.name}": [before, value]},
         )
+        if value == "C":
+            notify.raci_consult_notify(deliverable=deliverable, people=[person], actor=actor)
     return result
 
 
@@ -310,6 +312,7 @@ def raci_cells_import(
         created: list[RaciAssignment] = []
         updated: list[RaciAssignment] = []
         removed: list[int] = []
+        consulted: dict[int, tuple[Deliverable, list[Person]]] = {}
         for change in changes:
             deliverable = deliverables[change.deliverable_name.strip().lower()]
             value = _letter_check(deliverable, change.letter)
@@ -335,10 +338,14 @@ def raci_cells_import(
             audits.append(
                 ("update", deliverable, {f"role of {change.person.name}": [before, value]})
             )
+            if value == "C":
+                consulted.setdefault(deliverable.pk, (deliverable, []))[1].append(change.person)
         RaciAssignment.objects.bulk_create(created)
         RaciAssignment.objects.bulk_update(updated, ["letter", "version"])
         RaciAssignment.objects.filter(pk__in=removed).delete()
         audit_bulk(workspace=workspace, actor=actor, rows=audits)
+        for deliverable, people in consulted.values():
+            notify.raci_consult_notify(deliverable=deliverable, people=people, actor=actor)
     return len(audits)
 
 
@@ -364,19 +371,7 @@ def raci_overdue_reminders(*, workspace: Workspace, today: datetime.date) -> int
         accountable = [a.person for a in deliverable.assignments.all() if a.letter == "A"]
         if not accountable:
             continue
-        assert deliverable.due_date is not None
-        days = (today - deliverable.due_date).days
-        recorded += notifications_record(
-            workspace=workspace,
-            kind=PendingNotification.Kind.OVERDUE,
-            recipients=accountable,
-            subject=f"Overdue: {deliverable.name} ({deliverable.partnership.name})",
-            body=(
-                f"“{deliverable.name}” was due on {deliverable.due_date:%d %b %Y} "
-                f"({days} day{'s' if days != 1 else ''} ago) and is still active. You are "
-                "accountable (A) for it: finish it, move the due date, or mark it done."
-            ),
-            about=deliverable,
-            event=f"overdue:{deliverable.due_date.isoformat()}",
+        recorded += notify.raci_overdue_notify(
+            deliverable=deliverable, accountable=accountable, today=today
         )
     return recorded

@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
 from accord.notifications.models import Delivery, Event, Notification, Preference, Subscription
 from accord.notifications.models import WebhookEndpoint as Endpoint
 from accord.org.models import Person
+from accord.workspaces.models import Membership
 
 # Events sent by email straight away unless the user says otherwise; the rest go to the
 # digest. Things addressed to you personally, or overdue, interrupt; news waits.
@@ -43,7 +45,7 @@ def event_defaults(event: str) -> dict[str, bool]:
     return {"in_app": True, "email": immediate, "digest": not immediate}
 
 
-def _key(*parts: Any) -> str:
+def key_bounded(*parts: Any) -> str:
     """A dedupe key of bounded length: readable when short, hashed when long."""
     text = ":".join(str(p) for p in parts)
     if len(text) <= 200:
@@ -51,10 +53,21 @@ def _key(*parts: Any) -> str:
     return text[:120] + ":" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def _deliveries_enqueue() -> None:
+def _send_queued() -> None:
     from accord.notifications.tasks import deliveries_send
 
-    transaction.on_commit(lambda: deliveries_send.enqueue())
+    deliveries_send.enqueue()
+
+
+def deliveries_enqueue() -> None:
+    """Have the worker send after commit: one job per transaction, however many deliveries
+    it wrote (a rolled-back transaction drops its callback, and with it this marker)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is _send_queued for _sids, callback, _robust in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(_send_queued)
 
 
 def notify(
@@ -71,36 +84,39 @@ def notify(
 ) -> list[Notification]:
     """Tell each recipient once about this occurrence (`key` names it: the same event and key
     never notify a person twice). People in `exclude` (usually the actor) are skipped.
-    Returns the notifications that are new."""
+    Returns the notifications that are new.
+
+    Email goes to recipients with a login in this workspace (to the address they sign in
+    with): every link in it needs sign-in, and preferences and unsubscribing are per account.
+    """
     skip = {p.pk for p in exclude}
     people = {p.pk: p for p in recipients if p.pk not in skip}
     if not people:
         return []
-    keys = {pk: _key(event, key, pk) for pk in people}
-    seen = set(
-        Notification.objects.filter(workspace=workspace, dedupe_key__in=keys.values()).values_list(
-            "dedupe_key", flat=True
+    user_ids: set[Any] = {p.user_id for p in people.values() if p.user_id}
+    prefs: dict[Any, Preference] = {}
+    addresses: dict[Any, str] = {}
+    if user_ids:  # people without a login get a record only: nobody can sign in to read it
+        prefs = {
+            p.user_id: p
+            for p in Preference.objects.filter(
+                workspace=workspace, user_id__in=user_ids, event=event
+            )
+        }
+        # Members who have not paused email, with the address they sign in with.
+        paused = Subscription.objects.filter(
+            workspace=workspace, user=models.OuterRef("user"), email_paused=True
         )
-    )
-    fresh = [pk for pk in people if keys[pk] not in seen]
-    if not fresh:
-        return []
-    user_ids = {people[pk].user_id for pk in fresh if people[pk].user_id}
-    prefs = {
-        p.user_id: p
-        for p in Preference.objects.filter(workspace=workspace, user_id__in=user_ids, event=event)
-    }
-    paused = set(
-        Subscription.objects.filter(
-            workspace=workspace, user_id__in=user_ids, email_paused=True
-        ).values_list("user_id", flat=True)
-    )
+        addresses = dict(
+            Membership.objects.filter(workspace=workspace, user_id__in=user_ids)
+            .exclude(models.Exists(paused))
+            .values_list("user_id", "user__email")
+        )
     object_type = about._meta.label_lower if about is not None else ""
     object_uuid = getattr(about, "uuid", None)
     rows = []
-    emails: list[tuple[Notification, str]] = []
-    for pk in fresh:
-        person = people[pk]
+    emailed: dict[Any, str] = {}  # notification uuid -> address
+    for person in people.values():
         pref = prefs.get(person.user_id)
         wants = (
             {"in_app": pref.in_app, "email": pref.email, "digest": pref.digest}
@@ -117,36 +133,36 @@ def notify(
             url=url,
             object_type=object_type,
             object_uuid=object_uuid,
-            dedupe_key=keys[pk],
+            dedupe_key=key_bounded(event, key, person.pk),
             in_app=wants["in_app"] and person.user_id is not None,
         )
         rows.append(row)
-        if wants["email"] and person.email and person.user_id not in paused:
-            emails.append((row, person.email))
-    created = Notification.objects.bulk_create(rows, ignore_conflicts=True)
-    # ignore_conflicts leaves pks unset on some backends: read the new rows back by key.
-    by_key = {
-        n.dedupe_key: n
-        for n in Notification.objects.filter(
-            workspace=workspace, dedupe_key__in=[r.dedupe_key for r in created]
-        )
-    }
+        address = addresses.get(person.user_id)
+        if wants["email"] and address:
+            emailed[row.uuid] = address
+    # The unique (workspace, dedupe_key) drops occurrences already recorded, even by a
+    # concurrent transaction. The rows that went in are the ones carrying the uuids made here
+    # (ignore_conflicts leaves primary keys unset, so they are read back).
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    fresh = list(Notification.objects.filter(uuid__in=[row.uuid for row in rows]).order_by("pk"))
+    now = timezone.now()
     deliveries = [
         Delivery(
             workspace=workspace,
-            notification=by_key[row.dedupe_key],
+            notification=note,
             transport=Delivery.Transport.EMAIL,
             event=event,
-            target=address,
-            idempotency_key=_key("email", workspace.pk, row.dedupe_key),
+            target=emailed[note.uuid],
+            idempotency_key=key_bounded("email", workspace.pk, note.dedupe_key),
+            next_attempt_at=now,
         )
-        for row, address in emails
-        if row.dedupe_key in by_key
+        for note in fresh
+        if note.uuid in emailed
     ]
     if deliveries:
         Delivery.objects.bulk_create(deliveries, ignore_conflicts=True)
-        _deliveries_enqueue()
-    return list(by_key.values())
+        deliveries_enqueue()
+    return fresh
 
 
 def publish(
@@ -187,7 +203,8 @@ def publish(
             event=event,
             target=endpoint.url,
             payload=payload,
-            idempotency_key=_key("hook", endpoint.pk, event, key),
+            idempotency_key=key_bounded("hook", endpoint.pk, event, key),
+            next_attempt_at=timezone.now(),
         )
         for endpoint in endpoints
         if not endpoint.events or event in endpoint.events
@@ -196,5 +213,5 @@ def publish(
         return 0
     before = Delivery.objects.filter(idempotency_key__in=[r.idempotency_key for r in rows]).count()
     Delivery.objects.bulk_create(rows, ignore_conflicts=True)
-    _deliveries_enqueue()
+    deliveries_enqueue()
     return len(rows) - before

@@ -1,5 +1,9 @@
-"""Notification pages."""
+"""Public notification pages: the unsubscribe link of every email (its token is the key)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accord.notifications import views
+
+urlpatterns = [
+    path("unsubscribe/<str:token>/", views.email_unsubscribe, name="email_unsubscribe"),
+]

@@ -7,12 +7,13 @@ from django.core.exceptions import ValidationError
 
 from accord.governance import conflict_actions as actions
 from accord.governance.conflict_actions import ActionItemDraft
-from accord.governance.models import ActionItem, ConflictStageChange, PendingNotification
+from accord.governance.models import ActionItem, ConflictStageChange
 from accord.governance.tests.conflict_helpers import (
     conflict_make,
     partnership_make,
     walk_to_options,
 )
+from accord.notifications.models import Notification
 from accord.org.models import Person
 from accord.workspaces.models import AuditEntry
 
@@ -147,8 +148,8 @@ def test_escalation_goes_to_the_sponsor_and_needs_a_reason(
         )
     conflict.refresh_from_db()
     assert conflict.escalated_to == sponsor
-    assert PendingNotification.objects.filter(
-        recipient=sponsor, object_uuid=conflict.uuid, kind="conflict"
+    assert Notification.objects.filter(
+        recipient=sponsor, object_uuid=conflict.uuid, event="conflict_assigned"
     ).exists()
 
 
@@ -215,13 +216,18 @@ def test_closed_is_final(acme):
 def test_stage_moves_notify_parties_and_facilitator_once_each(
     acme, django_capture_on_commit_callbacks
 ):
-    """Each move queues one conflict notification per party and the facilitator."""
+    """Raising tells each party the conflict involves them; each move then tells each party
+    (and the facilitator) once."""
     with django_capture_on_commit_callbacks(execute=True):
         conflict = conflict_make(acme)
         actions.conflict_stage_move(conflict=conflict, actor=acme.owner, to="acknowledged")
-    rows = PendingNotification.objects.filter(object_uuid=conflict.uuid, kind="conflict")
-    assert rows.count() == 4  # Alice and Bob, for raised and acknowledged
-    assert set(rows.values_list("recipient__name", flat=True)) == {"Alice Archer", "Bob Baker"}
+    rows = Notification.objects.filter(object_uuid=conflict.uuid)
+    assert sorted(rows.values_list("event", "recipient__name")) == [
+        ("conflict_assigned", "Alice Archer"),
+        ("conflict_assigned", "Bob Baker"),
+        ("conflict_update", "Alice Archer"),
+        ("conflict_update", "Bob Baker"),
+    ]
 
 
 def test_a_stale_version_is_refused(acme):

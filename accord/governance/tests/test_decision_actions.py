@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accord.governance import decision_actions as actions
 from accord.governance import decision_selectors as selectors
-from accord.governance.models import Decision, DecisionResponse, PendingNotification
+from accord.governance.models import Decision, DecisionResponse
+from accord.notifications.models import Notification
 from accord.org.models import Person
 from accord.partnerships.actions import partnership_create, partnership_member_add
 from accord.partnerships.models import Partnership
@@ -150,9 +151,9 @@ def test_opening_asks_stakeholders_and_records_input_requested_notifications(
     assert decision.status == Decision.Status.OPEN
     asked = set(decision.stakeholders.values_list("person__name", flat=True))
     assert asked == {"Mia Member", "Adam Admin"}
-    kinds = PendingNotification.objects.filter(object_uuid=decision.uuid)
-    assert set(kinds.values_list("kind", flat=True)) == {"input_requested"}
-    assert kinds.count() == 2
+    told = Notification.objects.filter(object_uuid=decision.uuid)
+    assert set(told.values_list("event", flat=True)) == {"decision_input"}
+    assert set(told.values_list("recipient__name", flat=True)) == {"Mia Member", "Adam Admin"}
 
 
 def test_input_must_close_in_the_future(acme):
@@ -326,7 +327,7 @@ def test_deciding_with_an_unanswered_block_is_refused_until_it_is_answered(
     decision.refresh_from_db()
     assert decision.status == Decision.Status.DECIDED
     assert decision.decided_at is not None
-    told = PendingNotification.objects.filter(object_uuid=decision.uuid, kind="decided")
+    told = Notification.objects.filter(object_uuid=decision.uuid, event="decision_decided")
     assert [n.recipient for n in told] == [acme.alice]
 
 
@@ -399,7 +400,7 @@ def test_revisit_reminders_go_to_the_decider_once(acme):
     today = datetime.date(2026, 3, 2)
     assert actions.decisions_due_for_revisit(workspace=acme.workspace, today=today) == [due]
     actions.decisions_due_for_revisit(workspace=acme.workspace, today=today)
-    reminders = PendingNotification.objects.filter(kind="revisit")
+    reminders = Notification.objects.filter(event="decision_revisit")
     assert [(n.recipient, n.object_uuid) for n in reminders] == [(w["decider"], due.uuid)]
 
 
@@ -455,5 +456,5 @@ def test_raci_roles_of_linked_deliverables_drive_who_is_asked_and_told(
         actions.decision_decide(
             membership=acme.membership("owner"), decision=decision, outcome_statement="Go"
         )
-    told = PendingNotification.objects.filter(object_uuid=decision.uuid, kind="decided")
+    told = Notification.objects.filter(object_uuid=decision.uuid, event="decision_decided")
     assert [n.recipient for n in told] == [acme.bob]

@@ -7,9 +7,10 @@ from django.core.exceptions import ValidationError
 
 from accord.goals.models import Goal
 from accord.governance import raci_actions as actions
-from accord.governance.models import Deliverable, PendingNotification, RaciAssignment
+from accord.governance.models import Deliverable, RaciAssignment
 from accord.governance.raci_selectors import raci_matrix
 from accord.governance.tasks_raci import raci_overdue_remind
+from accord.notifications.models import Notification
 from accord.org.actions import StaleVersion
 from accord.org.models import Person
 from accord.partnerships.actions import partnership_create, partnership_member_add
@@ -172,8 +173,8 @@ def test_the_a_of_an_overdue_deliverable_is_reminded_once_per_due_date(acme):
     today = datetime.date(2026, 3, 5)
     assert actions.raci_overdue_reminders(workspace=acme.workspace, today=today) == 1
     assert actions.raci_overdue_reminders(workspace=acme.workspace, today=today) == 0
-    note = PendingNotification.objects.get()
-    assert (note.kind, note.recipient) == ("overdue", acme.alice)
+    note = Notification.objects.get(event="raci_overdue")
+    assert note.recipient == acme.alice
     assert note.object_uuid == row.uuid
     assert "4 days ago" in note.body
     # A new due date that passes again reminds again.
@@ -200,7 +201,8 @@ def test_the_task_reminds_across_workspaces_and_is_idempotent(acme, globex):
         actions.raci_cell_set(deliverable=row, actor=tenant.owner, person=tenant.bob, letter="A")
     assert raci_overdue_remind.call(today="2026-02-01") == 2
     assert raci_overdue_remind.call(today="2026-02-02") == 0
-    assert set(PendingNotification.objects.values_list("recipient__email", flat=True)) == {
+    overdue = Notification.objects.filter(event="raci_overdue")
+    assert set(overdue.values_list("recipient__email", flat=True)) == {
         "bob@acme.test",
         "bob@globex.test",
     }

@@ -20,7 +20,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-schedule",
             action="store_true",
-            help="Do not enqueue the daily jobs (reminders); --batch never does.",
+            help=(
+                "Do not schedule the periodic jobs (reminders, digests, retries); "
+                "--batch never does."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -39,22 +42,26 @@ class Command(BaseCommand):
         call_command("db_worker", **arguments)
 
     def _schedule_daily_jobs(self) -> None:
-        """Enqueue the daily jobs now and every few minutes, in a background thread."""
+        """Enqueue the periodic jobs (accord.web.periodic) now and every minute, in a
+        background thread of this process."""
         import threading
         import time
 
         from django.db import connections
         from django.utils import timezone
 
-        from accord.web.periodic import periodic_enqueue
+        from accord.web.periodic import frequent_enqueue, periodic_enqueue
 
         def loop() -> None:
             while True:
                 try:
                     for path in periodic_enqueue(today=timezone.localdate()):
                         self.stdout.write(f"Enqueued the daily job {path}")
+                    frequent_enqueue(now=timezone.now())
+                except Exception as error:  # a database hiccup must not end the scheduler
+                    self.stderr.write(f"Scheduling periodic jobs failed: {error}")
                 finally:
                     connections.close_all()
-                time.sleep(300)
+                time.sleep(60)
 
         threading.Thread(target=loop, name="accord-periodic", daemon=True).start()
