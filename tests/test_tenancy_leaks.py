@@ -101,6 +101,8 @@ def _area_seeds() -> list[Any]:
 
     found = []
     for app in pkgutil.iter_modules(accord.__path__):
+        if not app.ispkg:  # accord/__main__.py would start the command line
+            continue
         try:
             tests = importlib.import_module(f"accord.{app.name}.tests")
         except ModuleNotFoundError:
