@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 from django.utils import timezone
 
 from accord.org.importing import (
@@ -289,7 +290,18 @@ def person_delete(*, person: Person, actor: Any) -> None:
             instance=person,
             changes=diff(snapshot(person, PERSON_FIELDS), {}),
         )
-        person.delete()
+        try:
+            with transaction.atomic():
+                person.delete()
+        except RestrictedError as error:
+            kinds = sorted({str(row._meta.verbose_name_plural) for row in error.restricted_objects})
+            raise ValidationError(
+                {
+                    "person": f"{person.name} is the author of {', '.join(kinds)}, which keep "
+                    "their author for the record. Leave the person in the directory (clear "
+                    "their function or login instead)."
+                }
+            ) from error
 
 
 def person_skills_set(*, person: Person, actor: Any, skills: dict[str, int]) -> Person:

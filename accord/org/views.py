@@ -289,7 +289,11 @@ def person_delete(request: HttpRequest, person: uuid.UUID) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     found = object_get(Person, workspace=workspace, uuid=person)
     name = found.name
-    actions.person_delete(person=found, actor=request.user)
+    try:
+        actions.person_delete(person=found, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("person_detail", workspace.slug, found.uuid)
     messages.success(request, f"{name} was removed from the directory.")
     return redirect("person_list", workspace.slug)
 
