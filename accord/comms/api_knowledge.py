@@ -30,7 +30,6 @@ from accord.comms.models_knowledge import (
 )
 from accord.org.models import Person
 from accord.partnerships.selectors import partnership_get
-from accord.workspaces.access import object_get
 from accord.workspaces.models import Membership
 
 if TYPE_CHECKING:
@@ -287,14 +286,15 @@ class SignupIn(Schema):
 # --- helpers --------------------------------------------------------------------------------
 
 
+class _RankedRows(list[Any]):
+    """A list computed in Python (a ranking) that paginate() can count like a queryset."""
+
+    def count(self, *args: Any) -> int:
+        return len(self)
+
+
 def _list_page(request: HttpRequest, rows: list[Any], page: PageParams) -> dict[str, Any]:
-    """paginate() for a ranked list computed in Python."""
-
-    class _Rows(list[Any]):
-        def count(self, *args: Any) -> int:  # type: ignore[override]
-            return len(self)
-
-    return paginate(request, _Rows(rows), page)  # type: ignore[arg-type]
+    return paginate(request, _RankedRows(rows), page)  # type: ignore[arg-type]
 
 
 def _person(membership: Membership, person_id: Any, field: str = "person") -> Person:
@@ -417,7 +417,7 @@ def set_knowledge_expertise(
     person = selectors.person_get(membership=membership, uuid=person_id)
     if_match_check(request, person.version)
     version_check(payload.version, person.version)
-    skills = None
+    skills: dict[str, int] | None = None
     if payload.skills is not None:
         skills = {}
         for row in payload.skills:
@@ -470,11 +470,7 @@ def add_knowledge_topic(request: HttpRequest, payload: TopicIn) -> Status[Expert
 def delete_knowledge_topic(request: HttpRequest, expertise_topic_id: UUIDPath) -> Status[None]:
     """Remove a topic (yours; admins anyone's)."""
     membership = role_require(request, "member")
-    topic = object_get(
-        ExpertiseTopic.objects.select_related("person"),
-        workspace=membership.workspace,
-        uuid=expertise_topic_id,
-    )
+    topic = selectors.topic_get(membership=membership, uuid=expertise_topic_id)
     actions.topic_remove(membership=membership, topic=topic)
     return Status(204, None)
 

@@ -9,6 +9,7 @@ from accord.comms.demo_ideas import demo_ideas_build
 from accord.comms.demo_knowledge import demo_knowledge_build
 from accord.comms.demo_meetings import demo_meetings_build
 from accord.comms.demo_plan import demo_plan_build
+from accord.comms.plan_actions import cadences_refresh
 from accord.comms.demo_profiles import demo_profiles_build
 from accord.comms.demo_updates import demo_updates_build
 from accord.notifications.demo import demo_notifications_build
@@ -24,3 +25,5 @@ def demo_comms_build(workspace: Workspace, *, today: date) -> None:
     demo_ideas_build(workspace, today=today)
     demo_knowledge_build(workspace, today=today)
     demo_notifications_build(workspace, today=today)
+    # The plan was written before the updates and meetings that meet its cadences.
+    cadences_refresh(workspace=workspace, today=today)

@@ -580,4 +580,8 @@ def _learning_build(workspace: Workspace, people: list[Person], today: date) -> 
         LearningOpportunity.objects.filter(pk=opportunity.pk).update(
             created_at=_at(today - timedelta(days=3 + 4 * number))
         )
-    LearningSignup.objects.bulk_create(signups)
+    created = LearningSignup.objects.bulk_create(signups)
+    for position, signup in enumerate(created):
+        LearningSignup.objects.filter(pk=signup.pk).update(
+            created_at=_at(today - timedelta(days=1 + position % 6))
+        )

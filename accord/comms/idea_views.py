@@ -158,9 +158,7 @@ def _detail_context(
             StageForm(
                 idea=idea,
                 initial={
-                    "stage": selectors.STAGE_MOVES[idea.stage][0]
-                    if selectors.STAGE_MOVES[idea.stage]
-                    else idea.stage,
+                    "stage": idea.stage,
                     "experiment": idea.experiment,
                     "outcome": idea.outcome,
                     "goal_title": idea.title,

@@ -102,6 +102,27 @@ def person_expertise(*, person: Person) -> tuple[list[PersonSkill], list[Experti
     return skills, topics
 
 
+def topic_list(
+    *, workspace: Workspace, search: str = "", person: Any = None
+) -> QuerySet[ExpertiseTopic]:
+    """Everyone's topics (everyone may read them), by topic, with their person."""
+    topics = ExpertiseTopic.objects.filter(workspace=workspace).select_related("person")
+    if search:
+        topics = topics.filter(topic__icontains=search)
+    if person is not None:
+        topics = topics.filter(person__uuid=person)
+    return topics.order_by("topic", "pk")
+
+
+def topic_get(*, membership: Membership, uuid: Any) -> ExpertiseTopic:
+    found: ExpertiseTopic = object_get(
+        ExpertiseTopic.objects.select_related("person"),
+        workspace=membership.workspace,
+        uuid=uuid,
+    )
+    return found
+
+
 def skill_catalog(*, workspace: Workspace) -> QuerySet[Skill]:
     """Every skill name of the workspace, for suggestions while typing."""
     return Skill.objects.filter(workspace=workspace).only("uuid", "name").order_by("name")

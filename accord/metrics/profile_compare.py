@@ -275,8 +275,8 @@ def _busy(profiles: Sequence[ProfileFacts]) -> list[Difference]:
                     continue
                 months, first, last = shared
                 overlaps.append(
-                    f"{_possessive(one.name)} {window_one.label.lower()} and "
-                    f"{_possessive(two.name)} {window_two.label.lower()} overlap "
+                    f"{_possessive(one.name)} “{window_one.label}” and "
+                    f"{_possessive(two.name)} “{window_two.label}” overlap "
                     f"({when(months, first, last)})"
                 )
         if not overlaps:

@@ -157,12 +157,11 @@ def _admin_require(membership: Membership) -> None:
 
 
 def webhook_url_masked(url: str) -> str:
-    """Incoming-webhook URLs carry their secret in the path: show the host and a hint only."""
+    """Incoming-webhook URLs carry their secret in the path: show the scheme and host only."""
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
-    path = parts.path if len(parts.path) <= 12 else parts.path[:12] + "…"
-    return f"{parts.scheme}://{parts.netloc}{path}"
+    return f"{parts.scheme}://{parts.netloc}/…"
 
 
 def _webhook_validate(endpoint: WebhookEndpoint) -> None:

@@ -54,8 +54,13 @@ UNREAD_PER_LOGIN = 4  # the newest stay unread; older ones were read over the pa
 
 
 def _at(today: datetime.date, hours_ago: float) -> datetime.datetime:
-    morning = timezone.make_aware(datetime.datetime.combine(today, datetime.time(9, 30)))
-    return morning - datetime.timedelta(hours=hours_ago)
+    """A moment before "now" on the demo's day (the end of that day when it is not today)."""
+    now = timezone.now()
+    if timezone.localdate(now) == today:
+        anchor = now
+    else:
+        anchor = timezone.make_aware(datetime.datetime.combine(today, datetime.time(18, 0)))
+    return anchor - datetime.timedelta(hours=hours_ago)
 
 
 def demo_notifications_build(workspace: Workspace, *, today: datetime.date) -> None:

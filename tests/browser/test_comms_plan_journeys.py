@@ -11,6 +11,7 @@ from accord.comms import plan_actions, profile_actions
 from accord.comms.models_profiles import FunctionProfile
 from accord.org.models import Function, Person
 from accord.partnerships import actions as partnership_actions
+from accord.partnerships.models import Partnership
 from conftest import PASSWORD
 from tests.browser.conftest import CheckedPage, sign_in
 
@@ -28,6 +29,8 @@ def world(acme):
         name="Wholesale margin",
         functions=[acme.sales, acme.finance, operations],
     )
+    Partnership.objects.filter(pk=partnership.pk).update(status="active")
+    partnership.refresh_from_db()
     admin = acme.membership("admin")
     profile_actions.profile_save(
         membership=admin,
@@ -142,7 +145,7 @@ def test_a_function_lead_reranks_priorities_and_marks_the_profile_reviewed(page,
     expect(page.locator("#priorities [role=status]")).to_contain_text("rank 1")
     expect(page.locator(".priority-edit-list li").first).to_contain_text("Win the grocery chains")
     page.check_accessibility()
-    page.get_by_label("Priority", exact=True).fill("Protect margin on promotions")
+    page.locator("#priorities").get_by_label("Priority").fill("Protect margin on promotions")
     page.get_by_role("button", name="Add priority").click()
     expect(page.locator(".priority-edit-list li")).to_have_count(3)
     page.check_accessibility()

@@ -5,21 +5,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('comms', '0004_plan_profiles'),
-        ('org', '0002_import_batch'),
+        ("comms", "0004_plan_profiles"),
+        ("org", "0002_import_batch"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='statusupdate',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='org.person'),
+            model_name="statusupdate",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT, related_name="+", to="org.person"
+            ),
         ),
         migrations.AlterField(
-            model_name='updatecomment',
-            name='author',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.RESTRICT, related_name='+', to='org.person'),
+            model_name="updatecomment",
+            name="author",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.RESTRICT, related_name="+", to="org.person"
+            ),
         ),
     ]

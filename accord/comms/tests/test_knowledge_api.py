@@ -190,6 +190,20 @@ def test_topics_list_add_and_delete(acme):
     assert refused.status_code == 403
 
 
+def test_topics_list_keeps_constant_queries(acme):
+    client = token_client(acme, "viewer")
+    ExpertiseTopic.objects.create(workspace=acme.workspace, person=acme.bob, topic="Close")
+    few, _ = count(client, "/api/v1/knowledge/topics")
+    for n in range(12):
+        person = Person.objects.create(
+            workspace=acme.workspace, name=f"P{n}", email=f"p{n}@acme.test"
+        )
+        ExpertiseTopic.objects.create(workspace=acme.workspace, person=person, topic=f"T{n}")
+    many, body = count(client, "/api/v1/knowledge/topics")
+    assert few == many
+    assert body["count"] == 13
+
+
 # --- resources ------------------------------------------------------------------------------
 
 

@@ -81,8 +81,8 @@ def test_overlapping_busy_windows_are_reported_with_the_shared_months():
     comparison = profiles_compare([FINANCE, OPERATIONS])
     (busy,) = [d for d in comparison.differences if d.kind == "busy"]
     assert busy.explanation == (
-        "Finance’s month-end close and Operations’ holiday peak overlap (Nov, Dec, days 1–6); "
-        "Finance’s annual planning and Operations’ holiday peak overlap (Nov)."
+        "Finance’s “Month-end close” and Operations’ “Holiday peak” overlap (Nov, Dec, "
+        "days 1–6); Finance’s “Annual planning” and Operations’ “Holiday peak” overlap (Nov)."
     )
 
 
