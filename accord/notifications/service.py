@@ -17,6 +17,7 @@ from django.utils import timezone
 from accord.notifications.models import Delivery, Event, Notification, Preference, Subscription
 from accord.notifications.models import WebhookEndpoint as Endpoint
 from accord.org.models import Person
+from accord.partnerships.models import Privacy
 from accord.workspaces.models import Membership
 
 # Events sent by email straight away unless the user says otherwise; the rest go to the
@@ -177,11 +178,17 @@ def publish(
     data: dict[str, Any] | None = None,
 ) -> int:
     """Send a workspace event to the webhooks that want it (the partnership's and the
-    workspace-wide ones). Returns how many deliveries were queued."""
-    endpoints = Endpoint.objects.filter(workspace=workspace, active=True).filter(
-        models.Q(partnership__isnull=True)
-        | models.Q(partnership=partnership if partnership is not None else -1)
-    )
+    workspace-wide ones). Returns how many deliveries were queued.
+
+    News of a members-only partnership goes to that partnership's own webhooks only: a
+    workspace-wide channel reaches people who may not see the partnership."""
+    if partnership is None:
+        scope = models.Q(partnership__isnull=True)
+    elif partnership.privacy != Privacy.WORKSPACE:
+        scope = models.Q(partnership=partnership)
+    else:
+        scope = models.Q(partnership__isnull=True) | models.Q(partnership=partnership)
+    endpoints = Endpoint.objects.filter(workspace=workspace, active=True).filter(scope)
     transport = {
         Endpoint.Kind.SLACK: Delivery.Transport.SLACK,
         Endpoint.Kind.TEAMS: Delivery.Transport.TEAMS,

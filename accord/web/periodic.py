@@ -22,6 +22,8 @@ DAILY_TASKS = (
     "accord.governance.tasks_decisions.decisions_revisit_remind",
     "accord.notifications.tasks.actions_overdue_remind",
     "accord.notifications.tasks.digests_send",
+    "accord.comms.tasks_plan.cadences_remind",
+    "accord.comms.tasks_plan.profiles_stale_remind",
 )
 # (task, condition): retries whose backoff has passed are sent by this sweep even when
 # nothing new happens. The condition (a cheap query) keeps an idle queue free of no-op jobs.

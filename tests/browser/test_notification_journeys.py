@@ -4,7 +4,13 @@ then open the inbox from the sidebar bell, mark one read in place (htmx) and the
 
 from playwright.sync_api import expect
 
-from accord.notifications.models import Event, Notification, Preference, Subscription
+from accord.notifications.models import (
+    Event,
+    Notification,
+    Preference,
+    Subscription,
+    WebhookEndpoint,
+)
 from accord.notifications.service import notify
 from accord.org.models import Person
 from conftest import PASSWORD
@@ -62,12 +68,11 @@ def test_change_preferences_then_read_the_inbox(page, acme):
     expect(page.get_by_role("heading", level=1)).to_have_text("Inbox")
     items = page.locator(".inbox-item.unread")
     expect(items).to_have_count(3)
-    page.get_by_role("button", name="Mark read: Your input is asked on: discounts above 15%").click()
+    asked = "Your input is asked on: discounts above 15%"
+    page.get_by_role("button", name=f"Mark read: {asked}").click()
     expect(items).to_have_count(2)
     expect(page.locator("#inbox-unread")).to_contain_text("2")
-    expect(
-        page.get_by_role("button", name="Mark unread: Your input is asked on: discounts above 15%")
-    ).to_be_visible()
+    expect(page.get_by_role("button", name=f"Mark unread: {asked}")).to_be_visible()
     page.check_accessibility()
     page.get_by_role("button", name="Mark all read").click()
     submitted(page)
@@ -78,3 +83,35 @@ def test_change_preferences_then_read_the_inbox(page, acme):
     page.get_by_role("link", name="Action for you: send the revised discount policy").click()
     submitted(page)
     assert page.url.endswith("/w/acme/actions/")
+
+
+def test_an_admin_connects_a_webhook_after_fixing_its_url_and_reads_the_delivery_log(page, acme):
+    """An invalid URL is refused with the reason under the field and the input kept; the
+    saved generic webhook shows its signing secret; a test message appears in the log."""
+    sign_in(page, "admin@acme.test", PASSWORD)
+    page.visit("/w/acme/settings/")
+    page.get_by_role("navigation", name="Settings sections").get_by_role(
+        "link", name="Notifications"
+    ).click()
+    submitted(page)
+    page.get_by_role("link", name="Add a webhook").first.click()
+    submitted(page)
+    page.get_by_label("Name").fill("Ops automation")
+    page.get_by_label("Kind").select_option("generic")
+    page.get_by_label("URL").fill("ftp://ops.example.com/accord")
+    page.get_by_role("button", name="Add webhook").click()
+    submitted(page)
+    expect(page.locator("#id_url_error")).to_have_text("Use an http:// or https:// URL.")
+    expect(page.get_by_label("Name")).to_have_value("Ops automation")
+    page.get_by_label("URL").fill("https://ops.example.com/accord")
+    page.get_by_role("button", name="Add webhook").click()
+    submitted(page)
+    expect(page.get_by_role("heading", name="Signing secret")).to_be_visible()
+    page.get_by_text("Show the secret").click()
+    expect(page.locator(".secret-value")).to_have_text(WebhookEndpoint.objects.get().secret)
+    page.check_accessibility()
+    page.get_by_role("button", name="Send a test").click()
+    submitted(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Settings")
+    expect(page.locator("#delivery-results")).to_contain_text("Test message from Accord")
+    expect(page.locator("#delivery-results")).to_contain_text("Pending")
