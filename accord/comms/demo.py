@@ -9,9 +9,9 @@ from accord.comms.demo_ideas import demo_ideas_build
 from accord.comms.demo_knowledge import demo_knowledge_build
 from accord.comms.demo_meetings import demo_meetings_build
 from accord.comms.demo_plan import demo_plan_build
-from accord.comms.plan_actions import cadences_refresh
 from accord.comms.demo_profiles import demo_profiles_build
 from accord.comms.demo_updates import demo_updates_build
+from accord.comms.plan_actions import cadences_refresh
 from accord.notifications.demo import demo_notifications_build
 from accord.workspaces.models import Workspace
 
