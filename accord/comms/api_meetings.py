@@ -258,6 +258,7 @@ class GroupOut(Schema):
     voice_share: float
     ratio: float | None = Field(description="Voice share ÷ seat share; null without contributions.")
     under_heard: bool = Field(description="Heard less than half its share of the seats.")
+    judged: bool = Field(description="Enough contributions (5) to compare groups at all.")
     sentence: str
 
 
@@ -376,6 +377,7 @@ def _participation(result: ParticipationResult) -> dict[str, Any]:
                 "voice_share": g.voice_share,
                 "ratio": g.ratio,
                 "under_heard": g.under_heard,
+                "judged": g.judged,
                 "sentence": g.sentence,
             }
             for g in rows

@@ -204,6 +204,8 @@ MEETINGS = (
         guests=1,
         cadence_kind=Cadence.Kind.MONTHLY_REVIEW,
         hour=11,
+        notes="Average cover is down from 97 to 84 days. Lucía proposed a weekly S&OP check "
+        "instead of this monthly one; agreed, see the decision.",
         link_decision=True,
     ),
     DemoMeeting(
@@ -241,43 +243,6 @@ MEETINGS = (
 )
 
 
-def _people_of(partnership: Partnership) -> list[Person]:
-    """Members, most senior first, then the lead and sponsor if not members."""
-    members = [
-        row.person
-        for row in PartnershipMember.objects.filter(partnership=partnership)
-        .select_related("person")
-        .order_by("-person__seniority", "person__name")
-    ]
-    for extra in (partnership.lead, partnership.sponsor):
-        if extra is not None and extra not in members:
-            members.append(extra)
-    return members
-
-
-def _guests(partnership: Partnership, count: int, taken: set[int]) -> list[Person]:
-    """Individual contributors of the partnership's functions, one function after another."""
-    if not count:
-        return []
-    functions = list(partnership.functions.order_by("name"))
-    pools = [
-        list(
-            Person.objects.filter(
-                workspace=partnership.workspace_id, function=function, seniority__lte=2
-            )
-            .exclude(pk__in=taken)
-            .order_by("name")[:count]
-        )
-        for function in functions
-    ]
-    chosen: list[Person] = []
-    for index in range(count):
-        for pool in pools:
-            if index < len(pool) and len(chosen) < count:
-                chosen.append(pool[index])
-    return chosen
-
-
 # How much less each further person of the same level says.
 FALL_OFF = {"seniors": 3, "balanced": 0, "lead": 1}
 
@@ -287,9 +252,65 @@ def _voice(style: str, seniority: int, rank: int) -> int:
     return max(STYLES[style].get(seniority, 1) - FALL_OFF[style] * rank - wobble, 0)
 
 
+@dataclass
+class _Circle:
+    """Who a demo meeting of one partnership can invite, read once for all meetings."""
+
+    people: dict[int, list[Person]]  # partnership id -> members (most senior first), lead, sponsor
+    guests: dict[int, list[Person]]  # function id -> individual contributors by name
+    functions: dict[int, list[int]]  # partnership id -> function ids by name
+
+    def invite(self, partnership: Partnership, guests: int) -> list[Person]:
+        people = list(self.people.get(partnership.pk, []))
+        taken = {p.pk for p in people}
+        pools = [
+            [p for p in self.guests.get(function, []) if p.pk not in taken]
+            for function in self.functions.get(partnership.pk, [])
+        ]
+        chosen: list[Person] = []
+        for index in range(guests):
+            for pool in pools:
+                if index < len(pool) and len(chosen) < guests:
+                    chosen.append(pool[index])
+        return people + chosen
+
+
+def _circle(workspace: Workspace, partnerships: dict[str, Partnership]) -> _Circle:
+    people: dict[int, list[Person]] = {}
+    for row in (
+        PartnershipMember.objects.filter(workspace=workspace)
+        .select_related("person")
+        .order_by("-person__seniority", "person__name", "pk")
+    ):
+        people.setdefault(row.partnership_id, []).append(row.person)
+    for partnership in partnerships.values():
+        members = people.setdefault(partnership.pk, [])
+        for extra in (partnership.lead, partnership.sponsor):
+            if extra is not None and extra not in members:
+                members.append(extra)
+    functions: dict[int, list[int]] = {}
+    for link in (
+        Partnership.functions.through.objects.filter(partnership__workspace=workspace)
+        .select_related("function")
+        .order_by("function__name")
+    ):
+        functions.setdefault(link.partnership_id, []).append(link.function_id)
+    guests: dict[int, list[Person]] = {}
+    for person in Person.objects.filter(
+        workspace=workspace, seniority__lte=2, function__isnull=False
+    ).order_by("name", "pk"):
+        assert person.function_id is not None
+        guests.setdefault(person.function_id, []).append(person)
+    return _Circle(people=people, guests=guests, functions=functions)
+
+
 def demo_meetings_build(workspace: Workspace, *, today: datetime.date) -> None:
-    """Write the demo meetings (deterministic for a given `today`)."""
-    partnerships = {p.slug: p for p in Partnership.objects.filter(workspace=workspace)}
+    """Write the demo meetings in bulk (deterministic for a given `today`), then let the
+    recurring-meeting job schedule the plan's next meetings."""
+    partnerships = {
+        p.slug: p
+        for p in Partnership.objects.filter(workspace=workspace).select_related("lead", "sponsor")
+    }
     cadences = {
         (c.partnership_id, c.kind): c
         for c in Cadence.objects.filter(workspace=workspace, active=True).order_by("-pk")
@@ -300,72 +321,75 @@ def demo_meetings_build(workspace: Workspace, *, today: datetime.date) -> None:
         .order_by("pk")
         .first()
     )
+    circle = _circle(workspace, partnerships)
+    plans = []
     for spec in MEETINGS:
         partnership = partnerships.get(spec.partnership)
         if partnership is None:
             continue
-        _meeting_build(workspace, partnership, spec, today, cadences, owner)
+        invited = circle.invite(partnership, spec.guests)
+        if not invited:
+            continue
+        day = today - datetime.timedelta(days=spec.days_ago)
+        organizer = partnership.lead or invited[0]
+        meeting = Meeting(
+            workspace=workspace,
+            partnership=partnership,
+            cadence=cadences.get((partnership.pk, spec.cadence_kind))
+            if spec.cadence_kind
+            else None,
+            title=spec.title,
+            starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(spec.hour))),
+            duration_minutes=spec.minutes,
+            location=spec.location,
+            status=spec.status,
+            organizer=organizer,
+            note_taker=organizer,
+            notes=spec.notes,
+        )
+        plans.append((spec, partnership, meeting, invited, day))
+    Meeting.objects.bulk_create([meeting for _s, _p, meeting, _i, _d in plans])
+
+    attendees, agenda = [], []
+    for spec, _partnership, meeting, invited, _day in plans:
+        present = invited[: len(invited) - spec.absent]
+        for person in invited:
+            attendees.append(
+                MeetingAttendee(
+                    workspace=workspace,
+                    meeting=meeting,
+                    person=person,
+                    function_id=person.function_id,
+                    seniority=person.seniority,
+                    attended=person in present,
+                )
+            )
+        for position, title in enumerate(spec.agenda, start=1):
+            agenda.append(
+                AgendaItem(
+                    workspace=workspace,
+                    meeting=meeting,
+                    position=position,
+                    title=title,
+                    owner=meeting.organizer if position == 1 else invited[position % len(invited)],
+                    minutes=max(spec.minutes // len(spec.agenda), 5),
+                )
+            )
+    MeetingAttendee.objects.bulk_create(attendees)
+    AgendaItem.objects.bulk_create(agenda)
+    items_of: dict[int, list[AgendaItem]] = {}
+    for item in agenda:
+        items_of.setdefault(item.meeting_id, []).append(item)
+
+    contributions: list[Contribution] = []
+    held = [plan for plan in plans if plan[0].status == Meeting.Status.HELD]
+    for spec, _partnership, meeting, invited, _day in held:
+        present = invited[: len(invited) - spec.absent]
+        contributions += _tally(workspace, meeting, items_of[meeting.pk], present, spec.style)
+    Contribution.objects.bulk_create(contributions)
+    _outcomes(workspace, held, owner, circle)
     # The next meetings of the plan's review and meeting cadences, as the worker makes them.
     meetings_recurring_create(workspace=workspace, today=today)
-
-
-def _meeting_build(
-    workspace: Workspace,
-    partnership: Partnership,
-    spec: DemoMeeting,
-    today: datetime.date,
-    cadences: dict[tuple[int, str], Cadence],
-    owner: Membership | None,
-) -> Meeting:
-    day = today - datetime.timedelta(days=spec.days_ago)
-    people = _people_of(partnership)
-    guests = _guests(partnership, spec.guests, {p.pk for p in people})
-    invited = people + guests
-    organizer = partnership.lead or (people[0] if people else None)
-    meeting = Meeting.objects.create(
-        workspace=workspace,
-        partnership=partnership,
-        cadence=cadences.get((partnership.pk, spec.cadence_kind)) if spec.cadence_kind else None,
-        title=spec.title,
-        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(spec.hour))),
-        duration_minutes=spec.minutes,
-        location=spec.location,
-        status=spec.status,
-        organizer=organizer,
-        note_taker=organizer,
-        notes=spec.notes,
-    )
-    present = invited[: len(invited) - spec.absent] if spec.absent else invited
-    MeetingAttendee.objects.bulk_create(
-        [
-            MeetingAttendee(
-                workspace=workspace,
-                meeting=meeting,
-                person=person,
-                function_id=person.function_id,
-                seniority=person.seniority,
-                attended=person in present,
-            )
-            for person in invited
-        ]
-    )
-    items = AgendaItem.objects.bulk_create(
-        [
-            AgendaItem(
-                workspace=workspace,
-                meeting=meeting,
-                position=position,
-                title=title,
-                owner=organizer if position == 1 else invited[position % len(invited)],
-                minutes=max(spec.minutes // len(spec.agenda), 5),
-            )
-            for position, title in enumerate(spec.agenda, start=1)
-        ]
-    )
-    if spec.status == Meeting.Status.HELD:
-        _tally(workspace, meeting, items, present, spec.style)
-        _outcomes(workspace, meeting, partnership, spec, owner, day, organizer)
-    return meeting
 
 
 def _tally(
@@ -374,8 +398,8 @@ def _tally(
     items: list[AgendaItem],
     present: list[Person],
     style: str,
-) -> None:
-    """Spread each person's contributions over the agenda, first items first."""
+) -> list[Contribution]:
+    """Each person's contributions spread over the agenda, first items first."""
     ranks: dict[int, int] = {}
     rows = []
     for person in present:
@@ -398,56 +422,72 @@ def _tally(
                         count=share,
                     )
                 )
-    Contribution.objects.bulk_create(rows)
+    return rows
 
 
 def _outcomes(
     workspace: Workspace,
-    meeting: Meeting,
-    partnership: Partnership,
-    spec: DemoMeeting,
+    held: list[tuple[DemoMeeting, Partnership, Meeting, list[Person], datetime.date]],
     owner: Membership | None,
-    day: datetime.date,
-    organizer: Person | None,
+    circle: _Circle,
 ) -> None:
-    if owner is not None:
-        for title, outcome in spec.decisions:
-            decision = decision_create(
-                membership=owner,
-                title=title,
-                decider=partnership.lead,
-                partnership=partnership,
-                context=f"Captured in the meeting “{meeting.title}” on {day.day} {day:%b %Y}.",
-                decision_text=outcome,
+    """Decisions recorded through the decision log (drafts for the lead), the partnership's
+    existing decisions linked, and follow-up actions with the meeting as their source."""
+    latest: dict[int, Decision] = {}
+    for decision in Decision.objects.filter(
+        workspace=workspace, partnership__isnull=False
+    ).order_by("created_at", "pk"):
+        assert decision.partnership_id is not None
+        latest[decision.partnership_id] = decision
+    decision_links = []
+    actions: list[ActionItem] = []
+    action_meetings: list[Meeting] = []
+    for spec, partnership, meeting, _invited, day in held:
+        if spec.link_decision and partnership.pk in latest:
+            decision_links.append((meeting, latest[partnership.pk]))
+        if owner is not None:
+            for title, outcome in spec.decisions:
+                decision = decision_create(
+                    membership=owner,
+                    title=title,
+                    decider=partnership.lead,
+                    partnership=partnership,
+                    context=f"Captured in the meeting “{meeting.title}” on {day.day} {day:%b %Y}.",
+                    decision_text=outcome,
+                )
+                decision_links.append((meeting, decision))
+        members = circle.people.get(partnership.pk, [])
+        done = spec.days_ago > 30  # older meetings' actions have been done since
+        for index, (title, due_in) in enumerate(spec.actions):
+            due = day + datetime.timedelta(days=due_in)
+            actions.append(
+                ActionItem(
+                    workspace=workspace,
+                    partnership=partnership,
+                    title=title,
+                    owner=members[(index + 1) % len(members)] if members else meeting.organizer,
+                    due_date=due,
+                    status=ActionItem.Status.DONE if done else ActionItem.Status.OPEN,
+                    completed_at=timezone.make_aware(
+                        datetime.datetime.combine(due, datetime.time(17))
+                    )
+                    if done
+                    else None,
+                    source_type="meeting",
+                    source_uuid=meeting.uuid,
+                )
             )
-            meeting.decisions.add(decision)
-    if spec.link_decision:
-        existing = (
-            Decision.objects.filter(workspace=workspace, partnership=partnership)
-            .exclude(meetings=meeting)
-            .order_by("-created_at", "-pk")
-            .first()
-        )
-        if existing is not None:
-            meeting.decisions.add(existing)
-    members = _people_of(partnership)
-    done = spec.days_ago > 30  # older meetings' actions have been done since
-    rows = []
-    for index, (title, due_in) in enumerate(spec.actions):
-        due = day + datetime.timedelta(days=due_in)
-        rows.append(
-            ActionItem(
-                workspace=workspace,
-                partnership=partnership,
-                title=title,
-                owner=members[(index + 1) % len(members)] if members else organizer,
-                due_date=due,
-                status=ActionItem.Status.DONE if done else ActionItem.Status.OPEN,
-                completed_at=timezone.make_aware(datetime.datetime.combine(due, datetime.time(17)))
-                if done
-                else None,
-                source_type="meeting",
-                source_uuid=meeting.uuid,
-            )
-        )
-    meeting.actions.add(*ActionItem.objects.bulk_create(rows))
+            action_meetings.append(meeting)
+    ActionItem.objects.bulk_create(actions)
+    Meeting.decisions.through.objects.bulk_create(
+        [
+            Meeting.decisions.through(meeting_id=meeting.pk, decision_id=decision.pk)
+            for meeting, decision in decision_links
+        ]
+    )
+    Meeting.actions.through.objects.bulk_create(
+        [
+            Meeting.actions.through(meeting_id=meeting.pk, actionitem_id=action.pk)
+            for meeting, action in zip(action_meetings, actions, strict=True)
+        ]
+    )

@@ -74,7 +74,12 @@ class GroupVoice:
     voice_share: float
     ratio: float | None  # voice share / seat share; None when nobody spoke
     under_heard: bool
+    judged: bool  # enough contributions to compare groups (else no verdict either way)
     sentence: str
+
+    @property
+    def over_heard(self) -> bool:
+        return self.judged and self.ratio is not None and self.ratio > OVER_HEARD_RATIO
 
 
 @dataclass(frozen=True)
@@ -154,9 +159,11 @@ def _pct(share: float) -> str:
     return f"{round(share * 100)}%"
 
 
-def _group_sentence(group: str, seats: float, voice: float, ratio: float | None) -> str:
+def _group_sentence(
+    group: str, seats: float, voice: float, ratio: float | None, *, judge: bool
+) -> str:
     base = f"{group} held {_pct(seats)} of the seats and {_pct(voice)} of the voice"
-    if ratio is None:
+    if ratio is None or not judge:
         return base + "."
     if ratio < UNDER_HEARD_RATIO:
         return base + ": heard far less than their share."
@@ -197,7 +204,8 @@ def _groups(
                 voice_share=voice_share,
                 ratio=ratio,
                 under_heard=judge and ratio is not None and ratio < UNDER_HEARD_RATIO,
-                sentence=_group_sentence(label, seat_share, voice_share, ratio),
+                judged=judge,
+                sentence=_group_sentence(label, seat_share, voice_share, ratio, judge=judge),
             )
         )
     if dimension == "seniority":
@@ -301,7 +309,7 @@ def participation_summarise(
                 if row.under_heard:
                     reasons.append(row.sentence)
             for row in by_seniority:
-                if row.ratio is not None and row.ratio > OVER_HEARD_RATIO:
+                if row.over_heard:
                     reasons.append(row.sentence)
         reasons.append(
             "Groups perform better when turns are shared (Woolley et al. 2010): invite the "

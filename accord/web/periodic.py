@@ -24,6 +24,8 @@ DAILY_TASKS = (
     "accord.notifications.tasks.digests_send",
     "accord.comms.tasks_plan.cadences_remind",
     "accord.comms.tasks_plan.profiles_stale_remind",
+    "accord.comms.tasks_meetings.meetings_recurring_create",
+    "accord.comms.tasks_meetings.reviews_upcoming_remind",
 )
 # (task, condition): retries whose backoff has passed are sent by this sweep even when
 # nothing new happens. The condition (a cheap query) keeps an idle queue free of no-op jobs.

@@ -6,6 +6,7 @@ accessibility."""
 import datetime
 import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import icalendar
 from playwright.sync_api import expect
@@ -79,7 +80,9 @@ def test_run_a_meeting_tally_contributions_capture_a_decision_and_an_action(page
     # Capture a decision and an action.
     page.get_by_role("textbox", name="Decision").fill("Cap promotional discounts at 15%")
     page.get_by_role("combobox", name="Decider").select_option(label="Alice Archer · Sales")
-    page.get_by_role("textbox", name="Outcome").fill("15% cap from June; above it, Finance signs off.")
+    page.get_by_role("textbox", name="Outcome").fill(
+        "15% cap from June; above it, Finance signs off."
+    )
     page.get_by_role("button", name="Record decision").click()
     submitted(page)
     decision = Decision.objects.get()
@@ -114,28 +117,19 @@ def test_run_a_meeting_tally_contributions_capture_a_decision_and_an_action(page
     assert "1. Discount approvals (Alice Archer, 20 min)" in str(event["DESCRIPTION"])
     assert len(event["ATTENDEE"]) == 3
 
+    # The personal feed: made once, shown once, readable by a calendar client.
+    page.visit("/w/acme/meetings/calendar/")
+    page.get_by_role("button", name="Create my feed address").click()
+    submitted(page)
+    feed = urlsplit(page.get_by_label("Feed address").input_value()).path
+    assert feed.startswith("/calendar/cal_")
+    answer = page.request.get(page.base_url + feed)
+    assert answer.headers["content-type"] == "text/calendar; charset=utf-8"
+    uids = [str(e["UID"]) for e in icalendar.Calendar.from_ical(answer.body()).walk("VEVENT")]
+    assert f"meeting-{meeting.uuid}@accord" in uids
+
     # The decision page knows where it came from.
+    page.visit(f"/w/acme/meetings/{meeting.uuid}/")
     outcomes.get_by_role("link", name="Cap promotional discounts at 15%").click()
     submitted(page)
     expect(page.get_by_text("Captured in the meeting “Pricing sync”")).to_be_visible()
-
-
-def test_the_tally_works_without_javascript(browser, live_server, transactional_db, acme):
-    """With scripts off, each + is a plain form post that comes back to the grid."""
-    w = world(acme)
-    context = browser.new_context(java_script_enabled=False)
-    page = CheckedPage(context.new_page(), live_server.url)
-    try:
-        sign_in(page, "member@acme.test", PASSWORD)
-        from accord.comms.tests.test_meeting_actions import meeting_make
-
-        meeting = meeting_make(acme, w)
-        page.visit(f"/w/acme/meetings/{meeting.uuid}/")
-        page.get_by_role("button", name="One more for Bob Baker on Credit holds").click()
-        page.wait_for_load_state("load")
-        assert page.url.endswith("#tally")
-        expect(page.get_by_label("Bob Baker on Credit holds", exact=True)).to_have_text("1")
-        expect(page.locator("#participation")).to_contain_text("Bob Baker made 100%")
-        page.check_accessibility()
-    finally:
-        context.close()

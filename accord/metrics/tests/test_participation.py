@@ -192,6 +192,9 @@ def test_too_few_contributions_are_not_judged_by_group():
     )
     assert result.flagged == ()
     assert any("too few to compare groups" in r for r in result.reasons)
+    ics = next(g for g in result.by_seniority if g.group == "ICs")
+    assert ics.judged is False
+    assert ics.sentence == "ICs held 50% of the seats and 0% of the voice."
 
 
 def test_an_untallied_meeting_has_no_numbers_and_says_why():
