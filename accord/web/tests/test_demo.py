@@ -263,9 +263,10 @@ def test_if_empty_and_reset_together_are_refused(db):
 
 def test_demo_build_runs_a_bounded_number_of_queries(db, django_assert_max_num_queries):
     """People, skills, check-ins and measurements are written in bulk; partnerships, goals and
-    the governance records (a fixed demo set) go through actions one by one, so the count is
-    bounded by the demo's size, not by the number of people."""
-    with django_assert_max_num_queries(800):
+    the governance and communication records (a fixed demo set) go through actions one by one,
+    so the count is bounded by the demo's size, not by the number of people. (1,364 when the
+    communication demo was added.)"""
+    with django_assert_max_num_queries(1700):
         demo()
 
 
