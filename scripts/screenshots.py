@@ -20,7 +20,7 @@ from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 # Long pages whose lower half matters (charter, members, chart, check-ins).
-FULL_PAGE = {"dashboard", "partnership-home", "goal"}
+FULL_PAGE = {"dashboard", "partnership-home", "goal", "meeting", "communication-plan"}
 
 
 def free_port() -> int:
@@ -62,6 +62,13 @@ def goal_url(page: Any, ws: str) -> str:
     measured = rows.filter(has_not_text="Objective").filter(has_text=" now ")
     link = (measured if measured.count() else rows).first.locator("a").first
     return str(link.evaluate("a => a.href"))
+
+
+def meeting_url(page: Any, ws: str) -> str:
+    """The demo's senior-dominated review: its participation summary tells the story."""
+    page.goto(ws + "meetings/")
+    row = page.locator("tr", has_text="Dominated").first
+    return str(row.locator("a").first.evaluate("a => a.href"))
 
 
 def main() -> None:
@@ -114,6 +121,13 @@ def main() -> None:
                     "decisions": ws + "decisions/",
                     "conflict-register": ws + "conflicts/",
                     "my-actions": ws + "actions/",
+                    "communication-plan": ws
+                    + "partnerships/wholesale-margin-recovery/communication/",
+                    "updates": ws + "updates/",
+                    "meeting": meeting_url(page, ws),
+                    "ideas": ws + "ideas/",
+                    "knowledge": ws + "knowledge/",
+                    "inbox": ws + "notifications/",
                 }
                 for name, url in shots.items():
                     response = page.goto(url)

@@ -1,5 +1,6 @@
 """Reads behind the dashboard: a fixed number of queries whatever the workspace's size."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
@@ -70,6 +71,51 @@ def _recent_activity(workspace: Workspace, *, shown: int = 8) -> list[AuditEntry
         if len(recent) == shown:
             break
     return recent
+
+
+@dataclass(frozen=True)
+class ForYou:
+    """What waits for the signed-in member: asks and updates to answer or read, their
+    meetings in the coming week, and their open actions."""
+
+    linked: bool
+    needs_response: int
+    meetings_soon: int
+    open_actions: int
+
+
+def dashboard_for_you(*, membership: Membership, now: datetime.datetime) -> ForYou:
+    """Four COUNT queries (and one for the member's directory entry), however much data."""
+    from accord.comms.models_meetings import Meeting
+    from accord.comms.update_selectors import needs_me_count
+    from accord.goals.permissions import person_ids_of
+    from accord.governance.models import ActionItem
+
+    people = person_ids_of(membership)
+    if not people:
+        return ForYou(linked=False, needs_response=0, meetings_soon=0, open_actions=0)
+    meetings_soon = (
+        Meeting.objects.filter(
+            workspace=membership.workspace,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gte=now,
+            starts_at__lt=now + datetime.timedelta(days=7),
+            attendees__person_id__in=people,
+        )
+        .distinct()
+        .count()
+    )
+    open_actions = ActionItem.objects.filter(
+        workspace=membership.workspace,
+        owner_id__in=people,
+        status__in=[ActionItem.Status.OPEN, ActionItem.Status.IN_PROGRESS],
+    ).count()
+    return ForYou(
+        linked=True,
+        needs_response=needs_me_count(membership=membership),
+        meetings_soon=meetings_soon,
+        open_actions=open_actions,
+    )
 
 
 def dashboard_summary(*, membership: Membership) -> DashboardSummary:

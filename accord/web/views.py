@@ -3,9 +3,10 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from accord.web.selectors import dashboard_summary
+from accord.web.selectors import dashboard_for_you, dashboard_summary
 from accord.workspaces.access import workspace_view
 from accord.workspaces.selectors import landing_url_for
 
@@ -33,5 +34,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_required
 @workspace_view("viewer")
 def dashboard(request: HttpRequest) -> HttpResponse:
-    summary = dashboard_summary(membership=request.membership)  # type: ignore[attr-defined]
-    return render(request, "web/dashboard.html", {"summary": summary})
+    membership = request.membership  # type: ignore[attr-defined]
+    summary = dashboard_summary(membership=membership)
+    for_you = dashboard_for_you(membership=membership, now=timezone.now())
+    return render(request, "web/dashboard.html", {"summary": summary, "for_you": for_you})

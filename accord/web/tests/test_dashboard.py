@@ -91,3 +91,97 @@ def test_recent_activity_shows_each_object_once(acme, login):
     bob_entries = [entry for entry in recent if entry.object_uuid == acme.bob.uuid]
     assert len(bob_entries) == 1
     assert bob_entries[0].changes["title"][1] == "Senior analyst"
+
+
+def _member_world(acme):
+    """The member login linked to Alice, a partnership meeting for her tomorrow, an action and
+    an ask for her."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accord.comms.models_meetings import Meeting, MeetingAttendee
+    from accord.comms.models_updates import Ask, StatusUpdate
+    from accord.governance.models import ActionItem
+    from accord.partnerships.actions import partnership_create
+
+    acme.alice.user = acme.member
+    acme.alice.save()
+    partnership = partnership_create(
+        workspace=acme.workspace,
+        actor=acme.owner,
+        name="Quote to cash",
+        functions=[acme.sales, acme.finance],
+    )
+    now = timezone.now()
+    meeting = Meeting.objects.create(
+        workspace=acme.workspace,
+        partnership=partnership,
+        title="Monthly review",
+        starts_at=now + datetime.timedelta(days=1),
+    )
+    MeetingAttendee.objects.create(
+        workspace=acme.workspace, meeting=meeting, person=acme.alice, seniority=1
+    )
+    ActionItem.objects.create(workspace=acme.workspace, title="Send the deck", owner=acme.alice)
+    update = StatusUpdate.objects.create(
+        workspace=acme.workspace,
+        partnership=partnership,
+        author=acme.bob,
+        period_start=now.date(),
+        period_end=now.date(),
+        rag="green",
+        progress="On track",
+        posted_at=now,
+    )
+    Ask.objects.create(
+        workspace=acme.workspace, update=update, text="Numbers?", to_person=acme.alice
+    )
+    return partnership
+
+
+def test_for_you_counts_what_waits_for_the_member(acme, login):
+    """A member linked to a person sees their asks, meetings this week and open actions."""
+    _member_world(acme)
+    for_you = login(acme.member).get(reverse("dashboard", args=["acme"])).context["for_you"]
+    assert for_you.linked is True
+    assert for_you.needs_response >= 1
+    assert for_you.meetings_soon == 1
+    assert for_you.open_actions == 1
+
+
+def test_for_you_is_hidden_for_a_login_without_a_person(acme, login):
+    """Without a directory entry there is nothing personal to count, and no card shows."""
+    response = login(acme.viewer).get(reverse("dashboard", args=["acme"]))
+    assert response.context["for_you"].linked is False
+    assert b"Needs your response" not in response.content
+
+
+def test_for_you_query_count_does_not_grow_with_meetings(acme, login):
+    """Ten more meetings for the member cost no extra queries."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accord.comms.models_meetings import Meeting, MeetingAttendee
+
+    partnership = _member_world(acme)
+    client = login(acme.member)
+    url = reverse("dashboard", args=["acme"])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for i in range(10):
+        meeting = Meeting.objects.create(
+            workspace=acme.workspace,
+            partnership=partnership,
+            title=f"Sync {i}",
+            starts_at=timezone.now() + datetime.timedelta(days=2),
+        )
+        MeetingAttendee.objects.create(
+            workspace=acme.workspace, meeting=meeting, person=acme.alice, seniority=1
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url)
+    assert response.context["for_you"].meetings_soon == 11
+    assert len(many) == len(few)
