@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "accord.governance",
     "accord.comms",
     "accord.notifications",
+    "accord.surveys",
     "accord.api",
 ]
 

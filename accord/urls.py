@@ -38,4 +38,7 @@ urlpatterns = [
     path("w/<slug:ws>/knowledge/", include("accord.comms.urls_knowledge")),
     path("w/<slug:ws>/notifications/", include("accord.notifications.urls")),
     path("notifications/", include("accord.notifications.urls_public")),
+    path("w/<slug:ws>/surveys/results/", include("accord.surveys.urls_results")),
+    path("w/<slug:ws>/surveys/", include("accord.surveys.urls")),
+    path("survey/", include("accord.surveys.urls_public")),
 ]

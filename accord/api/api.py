@@ -36,6 +36,8 @@ from accord.governance.api_raci import router as raci_router
 from accord.notifications.api import router as notifications_router
 from accord.org.api import router as org_router
 from accord.partnerships.api import router as partnerships_router
+from accord.surveys.api import router as surveys_router
+from accord.surveys.api_results import router as survey_results_router
 from accord.workspaces.api import router as workspaces_router
 
 DESCRIPTION = """\
@@ -200,6 +202,8 @@ api.add_router("", feedback_router)
 api.add_router("", ideas_router)
 api.add_router("", knowledge_router)
 api.add_router("", notifications_router)
+api.add_router("", surveys_router)
+api.add_router("", survey_results_router)
 
 # Last, so it only catches what nothing else matched: unknown API paths answer problem+json.
 fallback = Router(auth=None)

@@ -25,6 +25,7 @@ from accord.governance.demo_decisions import demo_decisions_build
 from accord.governance.demo_raci import demo_raci_build
 from accord.org.actions import FUNCTION_FIELDS, PERSON_FIELDS
 from accord.org.models import Function, Person, PersonSkill, Seniority, Skill
+from accord.surveys.demo import demo_surveys_build
 from accord.web.demo_data import (
     BRIGHTWATER,
     FIRST_NAMES,
@@ -154,6 +155,7 @@ def demo_build(*, seed: int = DEMO_SEED, today: date | None = None) -> DemoSumma
         demo_conflicts_build(brightwater, today=day)
         demo_actions_build(brightwater, today=day)
         demo_comms_build(brightwater, today=day)
+        demo_surveys_build(brightwater, today=day)
     logins = tuple(
         DemoLogin(
             email=email,

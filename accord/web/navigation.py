@@ -49,6 +49,7 @@ def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
         ("Actions", reverse("my_actions", args=[slug]), "check", _actions_active),
         ("Conflicts", reverse("conflict_register", args=[slug]), "bolt", None),
         ("Communication", reverse("update_feed", args=[slug]), "chat", _comms_active),
+        ("Surveys", reverse("survey_home", args=[slug]), "pulse", None),
         ("People", reverse("person_list", args=[slug]), "people", None),
         ("Functions", reverse("function_list", args=[slug]), "grid", None),
         ("Settings", reverse("workspace_settings", args=[slug]), "cog", None),
