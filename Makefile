@@ -68,6 +68,7 @@ browser: install
 bench: install
 	env -u DATABASE_URL $(BIN)/python scripts/bench_smart.py
 	env -u DATABASE_URL $(BIN)/python scripts/bench_conflicts.py
+	env -u DATABASE_URL $(BIN)/python scripts/bench_survey.py
 
 screenshots: install
 	env -u DATABASE_URL $(BIN)/python scripts/screenshots.py
