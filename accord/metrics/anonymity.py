@@ -9,7 +9,8 @@ Rules (../shared/METRICS.md §5, DESIGN.md "Privacy and trust rules"):
   or at least ``k``; otherwise subtracting C from P would single out the rest.
 - **Sibling remainder.** The groups withheld inside a shown parent (plus the respondents no
   shown group covers) must together reach ``k``; otherwise the next-smallest shown sibling is
-  withheld too. Deterministic: the smallest shown sibling goes first, ties broken by key.
+  withheld too. Deterministic: the smallest shown sibling goes first, ties broken by name
+  (then key).
 - **Combination.** Two crossing breakdowns (functions × seniority bands) can leak through
   sums and differences that no parent–child pair shows (the classic cell-suppression problem
   of two-way tables). After the rules above, a search looks for *any* linear combination of
@@ -21,12 +22,15 @@ Rules (../shared/METRICS.md §5, DESIGN.md "Privacy and trust rules"):
 - **Comments** need ``min_comments`` respondents (default 10) and are returned shuffled,
   without times.
 
-The model: respondents fall into *atoms*, the finest cells a viewer could ever select (for
+The model: answers fall into *atoms*, the finest cells a viewer could ever select (for
 example function × seniority band, with "none" for respondents without one). Every
 aggregate covers a set of atoms; aggregates of one *dimension* ("function", "band",
 "function×band") are disjoint. A *family* is one measure with its own count per atom:
 subtraction is only meaningful within a family (the mean of item 3 minus the mean of item 4
-isolates nobody).
+isolates nobody). When one person's answers sit in several atoms — a rater of several
+functions has a rating in the atom of each function rated — the family names the atom's
+*people group*; a set of atoms then involves at least Σ over groups of the largest count
+among its atoms in that group (exact when everyone in a group rated every function).
 
 Plain data in, frozen decisions with their reasons out; nothing here imports Django.
 """
@@ -73,14 +77,28 @@ class Aggregate:
 @dataclass(frozen=True)
 class Family:
     """One measure: how many respondents each atom has for it, and every aggregate of it a
-    viewer could see (across all filters: a filter only picks which ones are on screen)."""
+    viewer could see (across all filters: a filter only picks which ones are on screen).
+
+    `people` maps an atom to its people group when atoms share people (default: every atom
+    its own group, i.e. atoms hold different people)."""
 
     key: str
     atom_counts: Mapping[str, int]
     aggregates: tuple[Aggregate, ...]
+    people: Mapping[str, str] = field(default_factory=dict)
 
     def n(self, aggregate: Aggregate) -> int:
-        return sum(self.atom_counts.get(atom, 0) for atom in aggregate.atoms)
+        return self.people_in(aggregate.atoms)
+
+    def people_in(self, atoms: Iterable[str]) -> int:
+        """People behind a set of atoms (a lower bound when atoms of a group overlap)."""
+        largest: dict[str, int] = {}
+        for atom in atoms:
+            count = self.atom_counts.get(atom, 0)
+            group = self.people.get(atom, atom)
+            if count > largest.get(group, 0):
+                largest[group] = count
+        return sum(largest.values())
 
 
 # --- output ----------------------------------------------------------------------------------
@@ -225,6 +243,7 @@ def release_decide(families: Iterable[Family], *, k: int) -> Release:
         shape = (
             tuple(sorted((a, c) for a, c in family.atom_counts.items() if c)),
             family.aggregates,
+            tuple(sorted(family.people.items())),
         )
         if shape not in solved:
             solved[shape] = _family_decide(family, k)
@@ -261,7 +280,7 @@ def _family_decide(family: Family, k: int) -> dict[str, tuple[Rule, str]]:
         )
         if found is None:
             return withheld
-        victim = min(found, key=lambda a: (n[a.key], len(a.atoms), a.key))
+        victim = min(found, key=lambda a: (n[a.key], len(a.atoms), a.name, a.key))
         withheld[victim.key] = (
             "combination",
             f"Combined with other numbers shown, it would single out fewer than {k} respondents.",
@@ -302,10 +321,11 @@ def _complements_apply(
         shown = [c for c in children if c.key not in withheld]
         if not shown:
             continue
-        hidden = n[parent.key] - sum(n[c.key] for c in shown)
+        covered = set().union(*(c.atoms for c in shown))
+        hidden = family.people_in(parent.atoms - covered)
         if not 0 < hidden < k:
             continue
-        victim = min(shown, key=lambda c: (n[c.key], c.key))
+        victim = min(shown, key=lambda c: (n[c.key], c.name, c.key))
         if any(n[c.key] > 0 for c in children if c.key in withheld):
             withheld[victim.key] = (
                 "sibling",
@@ -322,40 +342,50 @@ def _complements_apply(
 
 
 def _combination_find(family: Family, shown: Sequence[Aggregate], k: int) -> list[Aggregate] | None:
-    """The shown aggregates of a combination that singles out 1 … k−1 respondents, or None.
+    """The shown aggregates of a combination that singles out 1 … k−1 people, or None.
 
-    Solves: minimise Σ count_a · x_a over binary x (the singled-out atoms) and real y (one
-    coefficient per shown aggregate) with Mᵀy = x and Σ count_a · x_a ≥ 1. A minimum below k
-    is a leak. Atoms without respondents are left out: adding or dropping them changes
-    nothing a viewer learns.
+    Solves, over binary x (the singled-out atoms), real y (one coefficient per shown
+    aggregate) and real z (people per people group):
+    minimise Σ z_g subject to Mᵀy = x, z_g ≥ count_a · x_a for each atom a of group g,
+    Σ x_a ≥ 1. A minimum below k is a leak. Atoms without respondents are left out: adding or
+    dropping them changes nothing a viewer learns.
     """
     atoms = sorted({atom for a in shown for atom in a.atoms if family.atom_counts.get(atom, 0)})
     counts = np.array([family.atom_counts[atom] for atom in atoms], dtype=np.float64)
     if not atoms or counts.min() >= k:
-        return None  # every non-empty set of respondents has at least k people
+        return None  # every non-empty set of atoms involves at least k people
     from scipy.optimize import Bounds, LinearConstraint, milp
 
     index = {atom: i for i, atom in enumerate(atoms)}
+    groups = sorted({family.people.get(atom, atom) for atom in atoms})
+    group_index = {group: i for i, group in enumerate(groups)}
     membership: NDArray[np.float64] = np.zeros((len(shown), len(atoms)))
     for row, aggregate in enumerate(shown):
         for atom in aggregate.atoms:
             if atom in index:
                 membership[row, index[atom]] = 1.0
-    s, m = membership.shape
-    # Variables: y (s reals) then x (m binaries).
-    equalities = np.hstack([membership.T, -np.eye(m)])
-    at_least_one = np.concatenate([np.zeros(s), counts])[None, :]
+    s, m, g = len(shown), len(atoms), len(groups)
+    # Variables: y (s reals), x (m binaries), z (g reals).
+    equalities = np.hstack([membership.T, -np.eye(m), np.zeros((m, g))])
+    # z_g − count_a · x_a ≥ 0 for every atom a of group g.
+    people = np.zeros((m, s + m + g))
+    for i, atom in enumerate(atoms):
+        people[i, s + i] = -counts[i]
+        people[i, s + m + group_index[family.people.get(atom, atom)]] = 1.0
+    chosen = np.concatenate([np.zeros(s), np.ones(m), np.zeros(g)])[None, :]
+    involved = np.concatenate([np.zeros(s + m), np.ones(g)])[None, :]
     constraints = [
         LinearConstraint(equalities, np.zeros(m), np.zeros(m)),
-        LinearConstraint(at_least_one, 1.0, float(k - 1)),
+        LinearConstraint(people, np.zeros(m), np.full(m, np.inf)),
+        LinearConstraint(chosen, 1.0, np.inf),
+        LinearConstraint(involved, 1.0, float(k - 1)),
     ]
-    objective = np.concatenate([np.zeros(s), counts])
-    integrality = np.concatenate([np.zeros(s), np.ones(m)])
+    integrality = np.concatenate([np.zeros(s), np.ones(m), np.zeros(g)])
     bounds = Bounds(
-        np.concatenate([np.full(s, -_COEFFICIENT_BOUND), np.zeros(m)]),
-        np.concatenate([np.full(s, _COEFFICIENT_BOUND), np.ones(m)]),
+        np.concatenate([np.full(s, -_COEFFICIENT_BOUND), np.zeros(m), np.zeros(g)]),
+        np.concatenate([np.full(s, _COEFFICIENT_BOUND), np.ones(m), np.full(g, np.inf)]),
     )
-    result = milp(objective, constraints=constraints, integrality=integrality, bounds=bounds)
+    result = milp(involved[0], constraints=constraints, integrality=integrality, bounds=bounds)
     if result.x is None or not result.success:
         return None
     solution: NDArray[np.float64] = np.asarray(result.x, dtype=np.float64)

@@ -85,7 +85,10 @@ class ItemKind(models.TextChoices):
 
 
 class Item(TenantModel):
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.CASCADE, related_name="items")
+    # Named `version` like the concurrency counter it replaces (items are never edited in place).
+    version = models.ForeignKey(  # type: ignore[assignment]
+        InstrumentVersion, on_delete=models.CASCADE, related_name="items"
+    )
     position = models.PositiveSmallIntegerField()
     key = models.SlugField(max_length=60, help_text="Stable within the instrument.")
     kind = models.CharField(max_length=14, choices=ItemKind.choices)
@@ -121,7 +124,12 @@ class Cycle(TenantModel):
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
 
-    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="cycles")
+    # Replaces TenantModel's concurrency counter: the API's ETag uses updated_at instead.
+    # RESTRICT, not PROTECT: a version a cycle ran cannot be deleted on its own, but deleting
+    # the whole workspace still cascades through.
+    version = models.ForeignKey(  # type: ignore[assignment]
+        InstrumentVersion, on_delete=models.RESTRICT, related_name="cycles"
+    )
     title = models.CharField(max_length=200)
     partnership = models.ForeignKey(
         "partnerships.Partnership",
@@ -235,7 +243,8 @@ class Answer(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    # RESTRICT: an answered item stays, unless its whole workspace goes.
+    item = models.ForeignKey(Item, on_delete=models.RESTRICT, related_name="+")
     target = models.ForeignKey(
         "org.Function", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

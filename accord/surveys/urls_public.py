@@ -1,5 +1,11 @@
-"""Survey pages."""
+"""Public survey pages, mounted under /survey/: answering through a one-time link, with no
+sign-in (the token is the key; only its hash is stored)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from accord.surveys import respond_views
+
+urlpatterns = [
+    path("thanks/", respond_views.survey_public_thanks, name="survey_public_thanks"),
+    path("<str:token>/", respond_views.survey_public_respond, name="survey_public_respond"),
+]
