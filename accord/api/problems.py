@@ -31,6 +31,8 @@ PROBLEM_TYPES: dict[str, tuple[int, str]] = {
     "not-found": (404, "Not found"),
     "method-not-allowed": (405, "Method not allowed"),
     "edit-conflict": (409, "Edit conflict"),
+    "already-answered": (409, "Already answered"),
+    "survey-not-open": (409, "The survey does not take answers now"),
     "precondition-failed": (412, "Precondition failed"),
     "validation": (422, "Some fields are invalid"),
     "rate-limited": (429, "Too many requests"),

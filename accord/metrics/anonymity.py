@@ -36,7 +36,9 @@ Plain data in, frozen decisions with their reasons out; nothing here imports Dja
 """
 
 import random
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -231,23 +233,32 @@ def atom_counts(respondents: Iterable[tuple[str | None, str | None]]) -> dict[st
 
 # --- the release engine ----------------------------------------------------------------------
 
+_SOLVED: OrderedDict[tuple[object, ...], dict[str, tuple[Rule, str]]] = OrderedDict()
+_SOLVED_MAX = 512
+
 
 def release_decide(families: Iterable[Family], *, k: int) -> Release:
     """Decide, for every aggregate of every family, whether it is shown or withheld."""
     if k < MIN_K:
         raise ValueError(f"The minimum group size is at least {MIN_K}; got {k}.")
     decisions: dict[tuple[str, str], Decision] = {}
-    # Families with the same counts and aggregates decide alike: solve each shape once.
-    solved: dict[tuple[object, ...], dict[str, tuple[Rule, str]]] = {}
     for family in families:
+        # Families with the same counts and aggregates decide alike: each shape is solved
+        # once (a pure function of its inputs, so remembering answers changes nothing).
         shape = (
+            k,
             tuple(sorted((a, c) for a, c in family.atom_counts.items() if c)),
             family.aggregates,
             tuple(sorted(family.people.items())),
         )
-        if shape not in solved:
-            solved[shape] = _family_decide(family, k)
-        withheld = solved[shape]
+        withheld = _SOLVED.get(shape)
+        if withheld is None:
+            withheld = _family_decide(family, k)
+            _SOLVED[shape] = withheld
+        with suppress(KeyError):  # another thread may have evicted it meanwhile
+            _SOLVED.move_to_end(shape)
+            while len(_SOLVED) > _SOLVED_MAX:
+                _SOLVED.popitem(last=False)
         for aggregate in family.aggregates:
             rule, reason = withheld.get(aggregate.key, ("", ""))
             decisions[(family.key, aggregate.key)] = Decision(

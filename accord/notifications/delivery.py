@@ -16,7 +16,7 @@ emails stay pending (retried at most every 6 h) until the server is back, so not
 import contextlib
 import datetime
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 
@@ -240,8 +240,24 @@ def notification_path(notification: Notification) -> str:
 def _email_send(delivery: Delivery, mailer: _Mailer) -> str:
     """Send one notification by email; returns why it was skipped, or "" when sent."""
     notification = delivery.notification
-    if notification is None or notification.user_id is None:
+    if notification is None:
         return "The notification is gone."
+    if notification.user_id is None:
+        if not (delivery.payload or {}).get("direct"):
+            return "The recipient has no login to read it with."
+        # A one-time link that works without signing in (a survey invitation).
+        notification.workspace = delivery.workspace
+        mailer.send(
+            notification_email(
+                key=delivery_key(delivery.idempotency_key),
+                to=delivery.target,
+                workspace=delivery.workspace,
+                item=replace(_item(notification), link=site_link(notification.url)),
+                event=notification.event,
+                unsubscribe_token="",
+            )
+        )
+        return ""
     if notification.read_at is not None:
         return "Read in the app before the email went out."
     if not _is_member(delivery, notification.user_id):

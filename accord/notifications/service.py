@@ -82,6 +82,7 @@ def notify(
     url: str = "",
     about: models.Model | None = None,
     exclude: Iterable[Person] = (),
+    direct_link: bool = False,
 ) -> list[Notification]:
     """Tell each recipient once about this occurrence (`key` names it: the same event and key
     never notify a person twice). People in `exclude` (usually the actor) are skipped.
@@ -89,6 +90,8 @@ def notify(
 
     Email goes to recipients with a login in this workspace (to the address they sign in
     with): every link in it needs sign-in, and preferences and unsubscribing are per account.
+    With `direct_link` (the url works without signing in, e.g. a survey's one-time link),
+    people without a login are emailed at their directory address too, with that url.
     """
     skip = {p.pk for p in exclude}
     people = {p.pk: p for p in recipients if p.pk not in skip}
@@ -141,6 +144,8 @@ def notify(
         address = addresses.get(person.user_id)
         if wants["email"] and address:
             emailed[row.uuid] = address
+        elif direct_link and person.user_id is None and person.email and url:
+            emailed[row.uuid] = person.email
     # The unique (workspace, dedupe_key) drops occurrences already recorded, even by a
     # concurrent transaction. The rows that went in are the ones carrying the uuids made here
     # (ignore_conflicts leaves primary keys unset, so they are read back).
@@ -154,6 +159,7 @@ def notify(
             transport=Delivery.Transport.EMAIL,
             event=event,
             target=emailed[note.uuid],
+            payload={"direct": True} if note.user_id is None else {},
             idempotency_key=key_bounded("email", workspace.pk, note.dedupe_key),
             next_attempt_at=now,
         )

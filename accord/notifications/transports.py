@@ -81,6 +81,13 @@ def _mail_domain() -> str:
 
 
 def _email_headers(*, key: str, event: str, unsubscribe_url: str) -> dict[str, str]:
+    if not unsubscribe_url:  # a one-off direct email (no account to unsubscribe)
+        return {
+            "Message-ID": f"<{key}@{_mail_domain()}>",
+            DELIVERY_HEADER: key,
+            EVENT_HEADER: event,
+            "Auto-Submitted": "auto-generated",
+        }
     return {
         "Message-ID": f"<{key}@{_mail_domain()}>",
         DELIVERY_HEADER: key,
@@ -95,6 +102,8 @@ def _email_headers(*, key: str, event: str, unsubscribe_url: str) -> dict[str, s
 
 
 def _links(*, workspace: Any, unsubscribe_token: str) -> dict[str, str]:
+    if not unsubscribe_token:  # a direct email to someone without a login
+        return {"unsubscribe_url": "", "preferences_url": "", "inbox_url": ""}
     return {
         "unsubscribe_url": site_link(reverse("email_unsubscribe", args=[unsubscribe_token])),
         "preferences_url": site_link(reverse("notification_preferences", args=[workspace.slug])),

@@ -5,6 +5,7 @@ No operation returns an individual response or answer: answering returns only th
 received, and results (aggregates, with the anonymity rules) live in api_results.
 """
 
+import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 from uuid import UUID
@@ -13,10 +14,11 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
+from ninja.security.base import AuthBase
 
 from accord.api.auth import membership_of, role_require
 from accord.api.concurrency import etag_set, if_match_check
-from accord.api.problems import PROBLEM_TYPES, Problem
+from accord.api.problems import Problem
 from accord.api.schemas import Page, PageParams, PatchSchema, Ref, UUIDPath, paginate
 from accord.org.models import Function
 from accord.partnerships.selectors import partnership_get
@@ -46,8 +48,6 @@ else:
     InstrumentKindChoice = Literal[tuple(InstrumentKind.values)]
 
 # Refusals of an answer that are not field errors: stable problem types of this area.
-PROBLEM_TYPES.setdefault("already-answered", (409, "Already answered"))
-PROBLEM_TYPES.setdefault("survey-not-open", (409, "The survey does not take answers now"))
 
 router = Router(tags=["Surveys"])
 
@@ -377,7 +377,11 @@ class ResponseIn(Schema):
 
 
 class TokenResponseIn(ResponseIn):
-    token: str = Field(max_length=200, description="The token of the one-time link.")
+    token: str | None = Field(
+        None,
+        max_length=200,
+        description="The token of the one-time link (or send it as the X-Survey-Token header).",
+    )
 
 
 class ReceivedOut(Schema):
@@ -386,6 +390,38 @@ class ReceivedOut(Schema):
 
 
 # --- helpers --------------------------------------------------------------------------------
+
+
+class SurveyTokenAuth(AuthBase):
+    """The one-time link's token is the credential: from the `X-Survey-Token` header or the
+    body's `token`. No token is a 401 like any other call without credentials; an unknown
+    one is a 401 that says so."""
+
+    openapi_type = "apiKey"
+    openapi_in = "header"
+    openapi_name = "X-Survey-Token"
+
+    def __call__(self, request: HttpRequest) -> Invitation | None:
+        token = request.headers.get("X-Survey-Token") or _body_token(request)
+        if not token:
+            return None
+        invitation = invitation_by_token(token)
+        if invitation is None:
+            raise Problem(
+                "not-authenticated",
+                "No survey matches this token; check the link it came from.",
+            )
+        request.survey_invitation = invitation  # type: ignore[attr-defined]
+        return invitation
+
+
+def _body_token(request: HttpRequest) -> str:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        return ""
+    token = body.get("token") if isinstance(body, dict) else None
+    return token if isinstance(token, str) else ""
 
 
 def _revision(cycle: Cycle) -> int:
@@ -760,11 +796,10 @@ def answer_survey_cycle(
     return Status(201, _answer(invitation, payload.answers))
 
 
-@router.post("/survey-responses", response={201: ReceivedOut}, auth=None)
+@router.post("/survey-responses", response={201: ReceivedOut}, auth=SurveyTokenAuth())
 def answer_survey_by_token(request: HttpRequest, payload: TokenResponseIn) -> Status[ReceivedOut]:
     """Answer with the token of a one-time invitation link; no account needed. Same rules:
-    409 for a second answer or a survey that does not take answers now, 422 per bad answer."""
-    invitation = invitation_by_token(payload.token)
-    if invitation is None:
-        raise Problem("not-found", "No survey matches this token; check the link it came from.")
+    409 for a second answer or a survey that does not take answers now, 422 per bad answer;
+    an unknown token is a 401."""
+    invitation: Invitation = request.survey_invitation  # type: ignore[attr-defined]
     return Status(201, _answer(invitation, payload.answers))

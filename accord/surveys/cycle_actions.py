@@ -475,6 +475,8 @@ def cycle_open(
                 body=_invitation_text(cycle, site_link(path)),
                 url=path,
                 about=cycle,
+                # The link answers without signing in: people without a login get it too.
+                direct_link=True,
             )
         successor = cycle_next_create(cycle=cycle) if cycle.recur_weeks else None
     return Opened(cycle=cycle, invited=len(tokens), successor=successor)

@@ -1370,6 +1370,8 @@ def _trends(data: _CycleData, group: Group, series: list[_CycleData]) -> list[Tr
                 )
             )
         trends.append(TrendSeries(key=family, label=label, scale=scale, points=points))
+    if all(len(series.points) < 2 for series in trends):
+        return []  # one cycle is not a trend
     return trends
 
 

@@ -26,6 +26,7 @@ DAILY_TASKS = (
     "accord.comms.tasks_plan.profiles_stale_remind",
     "accord.comms.tasks_meetings.meetings_recurring_create",
     "accord.comms.tasks_meetings.reviews_upcoming_remind",
+    "accord.surveys.tasks.cycles_advance",
 )
 # (task, condition): retries whose backoff has passed are sent by this sweep even when
 # nothing new happens. The condition (a cheap query) keeps an idle queue free of no-op jobs.

@@ -185,3 +185,38 @@ def test_a_signed_in_invitee_answers_in_the_app_and_a_closed_survey_refuses(page
     page.context.clear_cookies()
     page.visit(survey_link(team.person("Sales", 0), cycle))
     expect(page.get_by_role("heading", name="This survey is closed")).to_be_visible()
+
+
+def test_a_health_check_link_and_the_instrument_pages(page, acme):
+    """The health check's vote cards answer through a link; the instrument pages (list,
+    questions, edit with "Add another question") are accessible."""
+    from accord.surveys.tests.test_cycle_support import instrument_of, opened_make
+
+    team = survey_team_build(acme)
+    cycle = opened_make(
+        team,
+        key=builtin.HEALTH_CHECK_KEY,
+        title="Launch health check",
+        now=timezone.now() - datetime.timedelta(hours=1),
+    )
+    page.visit(survey_link(team.person("Sales", 0), cycle))
+    for spec in builtin.HEALTH_CHECK.items:
+        page.locator(f'input[name="q-{spec.key}"][value="1"]').check()
+    page.get_by_label("Getting worse").first.check()
+    submit(page, page.get_by_role("button", name="Send my answers"))
+    expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
+    assert Response.objects.get(cycle=cycle).band == "contributor"
+
+    sign_in(page, "admin@acme.test", PASSWORD)
+    page.visit("/w/acme/surveys/instruments/")
+    submit(page, page.get_by_role("link", name="Team health check"))
+    expect(page.get_by_text("Votes: green (2), yellow (1), red (0)").first).to_be_visible()
+    submit(page, page.get_by_role("link", name="Edit", exact=True))
+    forms = page.locator("[data-item-form]")
+    expect(forms).to_have_count(12)  # eleven indicators and one blank row
+    page.get_by_role("button", name="Add another question").click()
+    expect(forms).to_have_count(13)
+    expect(forms.last.locator("legend")).to_have_text("Question 13")
+    page.check_accessibility()
+    instrument = instrument_of(acme, builtin.HEALTH_CHECK_KEY)
+    assert instrument.versions.count() == 1

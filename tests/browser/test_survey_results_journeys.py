@@ -100,6 +100,13 @@ def test_results_appear_after_the_close_with_the_heatmap_and_withheld_breakdowns
     assert "Coordination: Sales → Finance" in text
     assert "withheld" in text
 
+    # The partnership's results page and the methods page behind "How these numbers work".
+    page.visit(f"/w/acme/surveys/results/partnerships/{team.partnership.slug}/")
+    expect(page.get_by_role("heading", name="Coordination between functions")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("3.64")
+    submit(page, page.get_by_role("link", name="How these numbers work"))
+    expect(page.get_by_role("heading", name="Anonymity rules")).to_be_visible()
+
 
 def test_a_survey_closed_with_two_answers_shows_nothing(page, acme):
     team = survey_team_build(acme)

@@ -177,7 +177,9 @@ def test_answering_by_token_without_an_account(acme):
     assert second.json()["detail"] == "You have already answered this survey — thank you."
     assert second.json()["type"].endswith("/already-answered")
     unknown = post(anonymous, "/api/v1/survey-responses", {**body, "token": "nope"})
-    assert unknown.status_code == 404
+    assert unknown.status_code == 401
+    assert "No survey matches this token" in unknown.json()["detail"]
+    assert post(anonymous, "/api/v1/survey-responses", {"answers": []}).status_code == 401
 
 
 def test_out_of_range_answers_are_a_422_listing_each_one(acme):
@@ -282,3 +284,17 @@ def test_my_invitations_list_in_a_constant_number_of_queries(acme):
         mine = client.get("/api/v1/survey-invitations").json()
     assert len(mine) == 4
     assert len(many) == len(few)
+
+
+def test_the_token_may_travel_in_a_header(acme):
+    team = team_build(acme)
+    cycle = opened_make(team, **HOUR_AGO)
+    token = token_of(team.person("Sales", 1), cycle)
+    finance = str(team.functions["Finance"].uuid)
+    response = post(
+        Client(),
+        "/api/v1/survey-responses",
+        {"answers": [{"item": "accurate", "target": finance, "position": 2}]},
+        HTTP_X_SURVEY_TOKEN=token,
+    )
+    assert response.status_code == 201

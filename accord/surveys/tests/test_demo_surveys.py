@@ -52,7 +52,8 @@ def test_three_cycles_of_each_instrument_for_two_partnerships(brightwater):
         for key in (builtin.COORDINATION_KEY, builtin.PSYCH_SAFETY_KEY, builtin.HEALTH_CHECK_KEY):
             run = series(brightwater, slug, key)
             assert len(run) == 3
-            assert run[1].previous == run[0] and run[2].previous == run[1]
+            assert run[1].previous == run[0]
+            assert run[2].previous == run[1]
             gap = run[1].opens_at - run[0].opens_at
             assert gap.days == 56
     for cycle in cycles:
@@ -79,7 +80,8 @@ def test_customer_success_stays_under_k_in_the_coordination_cycles(brightwater):
             for name in ("Customer Success", "Finance", "Sales")
         }
         assert counts["Customer Success"] < cycle.min_group
-        assert counts["Finance"] >= cycle.min_group and counts["Sales"] >= cycle.min_group
+        assert counts["Finance"] >= cycle.min_group
+        assert counts["Sales"] >= cycle.min_group
 
 
 def _safety_mean(cycle):
@@ -93,8 +95,12 @@ def _safety_mean(cycle):
 
 
 def test_psychological_safety_rises_slightly_in_one_partnership_only(brightwater):
-    rising = [_safety_mean(c) for c in series(brightwater, PARTNERSHIPS[1], builtin.PSYCH_SAFETY_KEY)]
-    steady = [_safety_mean(c) for c in series(brightwater, PARTNERSHIPS[0], builtin.PSYCH_SAFETY_KEY)]
+    rising = [
+        _safety_mean(c) for c in series(brightwater, PARTNERSHIPS[1], builtin.PSYCH_SAFETY_KEY)
+    ]
+    steady = [
+        _safety_mean(c) for c in series(brightwater, PARTNERSHIPS[0], builtin.PSYCH_SAFETY_KEY)
+    ]
     assert 0.3 < rising[2] - rising[0] < 1.2
     assert abs(steady[2] - steady[0]) < 0.3
 
@@ -104,7 +110,8 @@ def test_the_health_check_splits_the_team_on_speed(brightwater):
     arrays = cycle_answer_arrays(cycle=closed, items=["speed"])
     votes = np.bincount(arrays.position, minlength=4)[1:]
     share = votes / votes.sum()
-    assert share[0] > 0.3 and share[2] > 0.3  # green and red both common
+    assert share[0] > 0.3
+    assert share[2] > 0.3
 
 
 def test_the_viewer_login_has_an_open_survey_waiting(brightwater):

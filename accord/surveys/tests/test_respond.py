@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from accord.notifications.tests.conftest import smtp_server  # noqa: F401  (fixture)
 from accord.surveys import instruments as builtin
 from accord.surveys.cycle_actions import cycle_close, cycle_open
 from accord.surveys.instrument_actions import instrument_create
@@ -21,7 +22,6 @@ from accord.surveys.respond_actions import (
     SurveyNotOpen,
     response_submit,
 )
-from accord.notifications.tests.conftest import smtp_server  # noqa: F401  (fixture)
 from accord.surveys.tests.test_cycle_support import (
     coordination_post,
     draft_make,
@@ -317,7 +317,7 @@ def test_validation_error_type_is_django_validation(acme):
 # --- the invitation email -------------------------------------------------------------------
 
 
-def test_the_invitation_email_carries_a_link_that_works(acme, smtp_server):
+def test_the_invitation_email_carries_a_link_that_works(acme, smtp_server):  # noqa: F811
     """A member with a login gets an email whose link answers the survey without signing
     in; people without a login get the inbox row only."""
     import re

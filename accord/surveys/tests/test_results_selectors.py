@@ -6,7 +6,10 @@ from django.http import Http404
 
 from accord.partnerships.models import Privacy
 from accord.surveys import instruments as builtin
-from accord.surveys.models import Cycle
+from accord.surveys.instrument_actions import instrument_create
+from accord.surveys.instruments import ItemSpec
+from accord.surveys.models import Cycle, ItemKind
+from accord.surveys.respond_actions import AnswerInput
 from accord.surveys.results_selectors import (
     Group,
     cycle_results,
@@ -17,6 +20,7 @@ from accord.surveys.results_selectors import (
     workspace_rollup,
 )
 from accord.surveys.tests.test_results_support import (
+    World,
     coordination_answers,
     cycle_run,
     health_answers,
@@ -218,3 +222,73 @@ def test_draft_cycles_have_no_results(acme, world, coordination):
         closes_at=coordination.closes_at,
     )
     assert _results(acme, draft).state == "draft"
+
+
+def _custom(acme):
+    return instrument_create(
+        membership=acme.membership("owner"),
+        name="Launch pulse",
+        items=[
+            ItemSpec(key="ready", kind=ItemKind.LIKERT, text="We are ready."),
+            ItemSpec(key="score", kind=ItemKind.SCALE_0_10, text="On time?"),
+            ItemSpec(key="risk", kind=ItemKind.SINGLE, text="Risk", options=("Scope", "People")),
+            ItemSpec(key="help", kind=ItemKind.MULTIPLE, text="Help?", options=("Time", "Tools")),
+            ItemSpec(key="note", kind=ItemKind.TEXT, text="Anything else?"),
+        ],
+    )
+
+
+def _custom_answers(writers):
+    def answer(person, targets, rng):
+        rows = [
+            AnswerInput(item="ready", position=4),
+            AnswerInput(item="score", value=7),
+            AnswerInput(item="risk", position=1 + person.pk % 2),
+            AnswerInput(item="help", choices=(1, 2)),
+        ]
+        if person.name in writers:
+            rows.append(AnswerInput(item="note", text=f"Comment from {person.name}"))
+        return rows
+
+    return answer
+
+
+def test_custom_questions_show_distributions_and_comments_above_the_threshold(acme, world):
+    """Agree scale, 0–10, single and multiple choice show their distributions; twelve
+    comments (threshold 10) show, shuffled, for everyone together only."""
+    writers = {p.name for p in world.people[:12]}
+    cycle = cycle_run(world, _custom(acme), answer=_custom_answers(writers), min_comments=10)
+    results = _results(acme, cycle)
+    by_key = {item.key: item for item in results.items}
+    assert [o.count for o in by_key["ready"].options] == [0, 0, 0, 15, 0]
+    assert by_key["score"].mean == 7
+    assert sum(o.count for o in by_key["risk"].options) == 15
+    assert [o.count for o in by_key["help"].options] == [15, 15]
+    comments = results.comments[0]
+    assert comments.shown is True
+    assert sorted(comments.comments) == sorted(f"Comment from {name}" for name in writers)
+    assert list(comments.comments) != sorted(comments.comments)
+    sales = _results(acme, cycle, Group(function=str(world.functions["Sales"].uuid)))
+    assert sales.group_shown is True
+    assert sorted(sales.comments[0].comments) == sorted(comments.comments)  # never broken down
+
+
+def test_comments_under_their_threshold_are_withheld(acme, world):
+    """Nine comments with a threshold of 10: none shown."""
+    writers = {p.name for p in world.people[:9]}
+    cycle = cycle_run(world, _custom(acme), answer=_custom_answers(writers), min_comments=10)
+    comments = _results(acme, cycle).comments[0]
+    assert (comments.shown, comments.comments) == (False, ())
+    assert "10" in comments.reason
+
+
+def test_workspace_wide_cycles_have_results_and_a_rollup_row(acme, world):
+    """A survey of chosen functions without a partnership: visible to everyone in the
+    workspace, listed apart in the roll-up."""
+    everyone = World(tenant=acme, partnership=None, functions=world.functions, people=world.people)
+    cycle = cycle_run(everyone, builtin.PSYCH_SAFETY_KEY, answer=psych_answers(5))
+    results = _results(acme, cycle, role="viewer")
+    assert results.ready
+    assert results.headline[0].shown is True
+    rollup = workspace_rollup(membership=acme.membership("viewer"))
+    assert [row.partnership for row in rollup.rows] == [None]

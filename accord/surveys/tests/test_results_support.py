@@ -26,7 +26,7 @@ Answerer = Callable[[Person, Sequence[Function], random.Random], list[AnswerInpu
 @dataclass
 class World:
     tenant: Any
-    partnership: Partnership
+    partnership: Partnership | None
     functions: dict[str, Function]
     people: list[Person]
 
@@ -128,7 +128,7 @@ def health_answers(vote: int = 1, trend: str = "same") -> Answerer:
 
 def cycle_run(
     world: World,
-    instrument_key: str,
+    instrument_key: str | Instrument,
     *,
     answer: Answerer,
     who: Sequence[Person] | None = None,
@@ -145,11 +145,16 @@ def cycle_run(
     now = timezone.now() - datetime.timedelta(weeks=weeks_ago)
     cycle = cycle_create(
         membership=membership,
-        instrument=instrument_get(tenant, instrument_key),
+        instrument=(
+            instrument_key
+            if isinstance(instrument_key, Instrument)
+            else instrument_get(tenant, instrument_key)
+        ),
         title=title or f"{instrument_key} {weeks_ago} weeks ago",
         opens_at=now - datetime.timedelta(hours=1),
         closes_at=now + datetime.timedelta(days=7),
         partnership=world.partnership,
+        functions=[] if world.partnership is not None else list(world.functions.values()),
         min_group=k,
         min_comments=min_comments if min_comments is not None else max(k, 10),
         now=now,
