@@ -142,6 +142,9 @@ class AuditEntry(models.Model):
             models.Index(fields=["workspace", "-at"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.actor_label} {self.action} {self.object_type} {self.object_label}"
+
     @property
     def object_kind(self) -> str:
         """The record's kind in words ("webhook endpoint"), from its model's verbose name."""
@@ -151,6 +154,3 @@ class AuditEntry(models.Model):
             return str(apps.get_model(self.object_type)._meta.verbose_name)
         except (LookupError, ValueError):
             return self.object_type.rpartition(".")[2]
-
-    def __str__(self) -> str:
-        return f"{self.actor_label} {self.action} {self.object_type} {self.object_label}"
