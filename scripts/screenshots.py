@@ -20,7 +20,14 @@ from tests.browser.conftest import CHROMIUM_ARGS, chromium_path  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 # Long pages whose lower half matters (charter, members, chart, check-ins).
-FULL_PAGE = {"dashboard", "partnership-home", "goal", "meeting", "communication-plan"}
+FULL_PAGE = {
+    "dashboard",
+    "partnership-home",
+    "goal",
+    "meeting",
+    "communication-plan",
+    "survey-coordination",
+}
 
 
 def free_port() -> int:
@@ -69,6 +76,15 @@ def meeting_url(page: Any, ws: str) -> str:
     page.goto(ws + "meetings/")
     row = page.locator("tr", has_text="Dominated").first
     return str(row.locator("a").first.evaluate("a => a.href"))
+
+
+def coordination_results_url(page: Any, ws: str) -> str:
+    """The latest coordination results of the first partnership with surveys: the heatmap."""
+    page.goto(ws + "surveys/results/")
+    page.locator("main table a").first.click()
+    page.wait_for_load_state("load")
+    link = page.get_by_role("link", name="Full results of “Coordination").first
+    return str(link.evaluate("a => a.href"))
 
 
 def main() -> None:
@@ -128,6 +144,8 @@ def main() -> None:
                     "ideas": ws + "ideas/",
                     "knowledge": ws + "knowledge/",
                     "inbox": ws + "notifications/",
+                    "survey-coordination": coordination_results_url(page, ws),
+                    "survey-results": ws + "surveys/results/",
                 }
                 for name, url in shots.items():
                     response = page.goto(url)
