@@ -222,7 +222,7 @@ def items_normalise(
             item = replace(item, options=(), scores=(), dimension="")
         cleaned.append(item)
     if kind == InstrumentKind.COORDINATION and not errors:
-        keys = [item.key for item in cleaned]
+        keys = [item.key for item in cleaned if item.kind == ItemKind.COORDINATION]
         if sorted(keys) != sorted(builtin.COORDINATION_ITEM_KEYS):
             fail(
                 None,

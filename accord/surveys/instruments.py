@@ -18,6 +18,12 @@ from accord.surveys.models import InstrumentKind, ItemKind, SeniorityBand
 COORDINATION_KEY = "coordination"
 PSYCH_SAFETY_KEY = "psychological-safety"
 HEALTH_CHECK_KEY = "health-check"
+# The optional open question each built-in ends with (kind text, never required).
+COMMENT_KEYS = {
+    COORDINATION_KEY: "one_change",
+    PSYCH_SAFETY_KEY: "speak_up_easier",
+    HEALTH_CHECK_KEY: "anything_else",
+}
 
 # The seven relational-coordination dimensions, in display order, with their sub-index.
 COORDINATION_DIMENSIONS: tuple[tuple[str, str], ...] = (
@@ -97,6 +103,12 @@ def band_for(seniority: int | None) -> str:
 
 # --- the definitions ------------------------------------------------------------------------
 
+# Said under every built-in open question: who sees the comments and when.
+COMMENT_HELP = (
+    "Optional. Comments are shown only once enough people have written one, shuffled and "
+    "without names or dates. Leave out anything that would identify you or a colleague."
+)
+
 
 @dataclass(frozen=True)
 class ItemSpec:
@@ -121,6 +133,11 @@ class InstrumentSpec:
     description: str
     scale_points: int
     items: tuple[ItemSpec, ...] = field(default_factory=tuple)
+
+
+def comment_item(key: str, text: str) -> ItemSpec:
+    """The optional open question that closes a built-in instrument."""
+    return ItemSpec(key=key, kind=ItemKind.TEXT, text=text, help_text=COMMENT_HELP)
 
 
 def _coordination(key: str, text: str, options: tuple[str, ...], help_text: str) -> ItemSpec:
@@ -198,6 +215,10 @@ COORDINATION = InstrumentSpec(
             ("Not at all", "A little", "Somewhat", "A lot", "Completely"),
             "",
         ),
+        comment_item(
+            COMMENT_KEYS[COORDINATION_KEY],
+            "What one change would make working with the other functions easier?",
+        ),
     ),
 )
 
@@ -244,6 +265,10 @@ PSYCH_SAFETY = InstrumentSpec(
             "kept_at_the_edge",
             "People who think or work differently are kept at the edge of this team.",
             reverse=True,
+        ),
+        comment_item(
+            COMMENT_KEYS[PSYCH_SAFETY_KEY],
+            "What would make it easier to speak up, ask for help or try something new here?",
         ),
     ),
 )
@@ -340,17 +365,19 @@ HEALTH_CHECK = InstrumentSpec(
             "We work as one team, share the load and cover for each other.",
             "We are individuals working side by side rather than a team.",
         ),
+        comment_item(COMMENT_KEYS[HEALTH_CHECK_KEY], "Anything else the team should hear?"),
     ),
 )
 
 BUILT_INS: tuple[InstrumentSpec, ...] = (COORDINATION, PSYCH_SAFETY, HEALTH_CHECK)
 BUILT_IN_BY_KEY = {spec.key: spec for spec in BUILT_INS}
 
-# Item kinds each instrument kind may hold.
+# Item kinds each instrument kind may hold (the built-ins: their own kind, then the optional
+# open question they end with; the first kind is what a new question defaults to).
 KINDS_ALLOWED: dict[str, tuple[str, ...]] = {
-    InstrumentKind.COORDINATION: (ItemKind.COORDINATION,),
-    InstrumentKind.PSYCH_SAFETY: (ItemKind.LIKERT,),
-    InstrumentKind.HEALTH_CHECK: (ItemKind.HEALTH,),
+    InstrumentKind.COORDINATION: (ItemKind.COORDINATION, ItemKind.TEXT),
+    InstrumentKind.PSYCH_SAFETY: (ItemKind.LIKERT, ItemKind.TEXT),
+    InstrumentKind.HEALTH_CHECK: (ItemKind.HEALTH, ItemKind.TEXT),
     InstrumentKind.CUSTOM: (
         ItemKind.LIKERT,
         ItemKind.SCALE_0_10,

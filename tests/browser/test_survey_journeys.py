@@ -166,7 +166,7 @@ def test_a_signed_in_invitee_answers_in_the_app_and_a_closed_survey_refuses(page
     page.visit("/w/acme/surveys/")
     submit(page, page.get_by_role("link", name=re.compile(r"Answer now\W+Launch safety check")))
     # Sending with one answer missing keeps what was chosen and names what is missing.
-    for spec in builtin.PSYCH_SAFETY.items[:-1]:
+    for spec in [s for s in builtin.PSYCH_SAFETY.items if s.kind == "likert"][:-1]:
         page.locator(f'input[name="q-{spec.key}"][value="6"]').check()
     submit(page, page.get_by_role("button", name="Send my answers"))
     expect(page.get_by_role("alert")).to_contain_text("Please check 1 answer below")
@@ -200,7 +200,7 @@ def test_a_health_check_link_and_the_instrument_pages(page, acme):
         now=timezone.now() - datetime.timedelta(hours=1),
     )
     page.visit(survey_link(team.person("Sales", 0), cycle))
-    for spec in builtin.HEALTH_CHECK.items:
+    for spec in [s for s in builtin.HEALTH_CHECK.items if s.kind == "health"]:
         page.locator(f'input[name="q-{spec.key}"][value="1"]').check()
     page.get_by_label("Getting worse").first.check()
     submit(page, page.get_by_role("button", name="Send my answers"))

@@ -1,6 +1,7 @@
 """The demo's surveys: three cycles of each built-in instrument for two partnerships, with the
 stories the results pages should tell (an improving tie, a group under k, a slight rise in
-safety, a split vote), written in bulk."""
+safety, a split vote, comments shown in two cycles and withheld in the rest), reliability
+like real survey data, written in bulk."""
 
 from io import StringIO
 
@@ -15,6 +16,7 @@ from accord.surveys import instruments as builtin
 from accord.surveys.cycle_selectors import cycle_answer_arrays, my_invitation_list
 from accord.surveys.demo import PARTNERSHIPS, demo_surveys_build
 from accord.surveys.models import Cycle, Invitation, Item, Response, UsedToken
+from accord.surveys.results_selectors import cycle_results, results_cycle_get
 from accord.workspaces.models import Membership, Workspace
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +131,68 @@ def test_the_survey_demo_writes_in_bulk(brightwater):
         demo_surveys_build(brightwater, today=timezone.localdate())
     assert len(queries) <= QUERY_BUDGET, len(queries)
     assert Response.objects.filter(workspace=brightwater).count() > 300
+
+
+def results_of(workspace, cycle):
+    owner = Membership.objects.get(workspace=workspace, user__email="owner@brightwater.example")
+    return cycle_results(
+        membership=owner, cycle=results_cycle_get(membership=owner, uuid=cycle.uuid)
+    )
+
+
+def alpha_of(results):
+    found = next(r for r in results.reliability if r.label == "Cronbach's alpha")
+    assert found.shown, found.note
+    return found.value
+
+
+@pytest.mark.parametrize(
+    ("key", "floor"), [(builtin.COORDINATION_KEY, 0.75), (builtin.PSYCH_SAFETY_KEY, 0.70)]
+)
+def test_the_demo_answers_hang_together_like_real_survey_data(brightwater, key, floor):
+    """Each respondent answers from an underlying level plus a little item noise, so every
+    closed cycle's Cronbach's alpha (as the results pages compute it) is in the range the
+    published scales report, not the ~0.1 of independent random answers."""
+    for slug in PARTNERSHIPS:
+        for cycle in series(brightwater, slug, key):
+            results = results_of(brightwater, cycle)
+            assert results.ready
+            alpha = alpha_of(results)
+            assert floor <= alpha < 0.97, (slug, cycle.title, alpha)
+
+
+def test_psychological_safety_is_flat_in_the_other_partnership(brightwater):
+    steady = [
+        _safety_mean(c) for c in series(brightwater, PARTNERSHIPS[0], builtin.PSYCH_SAFETY_KEY)
+    ]
+    assert max(steady) - min(steady) < 0.3
+
+
+def test_comments_show_where_enough_people_wrote_and_are_withheld_elsewhere(brightwater):
+    """The latest coordination pulse of the first partnership and the latest health check of
+    the second reach the comments threshold: their comments show, all different. Every other
+    cycle has fewer writers, and the page says how many wrote without showing what."""
+    shown = {}
+    withheld = 0
+    for slug in PARTNERSHIPS:
+        for key in (builtin.COORDINATION_KEY, builtin.PSYCH_SAFETY_KEY, builtin.HEALTH_CHECK_KEY):
+            for cycle in series(brightwater, slug, key):
+                results = results_of(brightwater, cycle)
+                if not results.ready:
+                    continue
+                (comments,) = results.comments
+                assert comments.key == builtin.COMMENT_KEYS[key]
+                if comments.shown:
+                    shown[(slug, key)] = comments
+                else:
+                    assert comments.n < cycle.min_comments
+                    assert comments.comments == ()
+                    withheld += comments.n > 0
+    assert set(shown) == {
+        (PARTNERSHIPS[0], builtin.COORDINATION_KEY),
+        (PARTNERSHIPS[1], builtin.HEALTH_CHECK_KEY),
+    }
+    for comments in shown.values():
+        assert comments.n >= 10
+        assert len(set(comments.comments)) == comments.n
+    assert withheld >= 10

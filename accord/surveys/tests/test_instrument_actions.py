@@ -43,7 +43,8 @@ def test_the_three_built_ins_appear_on_first_use_and_only_once(acme):
 def test_coordination_asks_the_seven_dimensions_with_the_adequacy_scored_frequency(acme):
     """Seven items in dimension order, five answers each; frequency scores 1, 3, 5, 4, 2 by
     display position, the others 1–5; four communication and three relationship items."""
-    items = items_of(instrument_of(acme, builtin.COORDINATION_KEY))
+    *items, comment = items_of(instrument_of(acme, builtin.COORDINATION_KEY))
+    assert (comment.kind, comment.required) == (ItemKind.TEXT, False)
     assert [i.key for i in items] == list(builtin.COORDINATION_ITEM_KEYS)
     assert all(i.kind == ItemKind.COORDINATION and len(i.options) == 5 for i in items)
     frequent = items[0]
@@ -57,7 +58,8 @@ def test_coordination_asks_the_seven_dimensions_with_the_adequacy_scored_frequen
 def test_psychological_safety_has_three_reverse_items_away_from_the_published_positions(acme):
     """Seven agree-scale items on 7 points; the reversed ones sit at 2, 4 and 7."""
     instrument = instrument_of(acme, builtin.PSYCH_SAFETY_KEY)
-    items = items_of(instrument)
+    *items, comment = items_of(instrument)
+    assert (comment.kind, comment.required) == (ItemKind.TEXT, False)
     assert len(items) == 7
     assert [i.position for i in items if i.reverse] == [2, 4, 7]
     assert instrument_version_latest(instrument=instrument).scale_points == 7
@@ -65,7 +67,8 @@ def test_psychological_safety_has_three_reverse_items_away_from_the_published_po
 
 
 def test_the_health_check_has_eleven_indicators_voted_green_yellow_red(acme):
-    items = items_of(instrument_of(acme, builtin.HEALTH_CHECK_KEY))
+    *items, comment = items_of(instrument_of(acme, builtin.HEALTH_CHECK_KEY))
+    assert (comment.kind, comment.required) == (ItemKind.TEXT, False)
     assert len(items) == 11
     assert {i.key for i in items} >= {"easy_to_release", "pawns_or_players", "teamwork"}
     assert all(i.kind == ItemKind.HEALTH and i.scores == [2, 1, 0] for i in items)
@@ -138,7 +141,8 @@ def test_coordination_keeps_its_seven_dimensions(acme):
     with pytest.raises(ValidationError) as dropped:
         instrument_edit(membership=acme.membership("admin"), instrument=instrument, items=specs[:6])
     assert "seven dimensions" in str(dropped.value)
-    short = [*specs[:-1], ItemSpec(**{**specs[-1].__dict__, "options": ("a", "b", "c", "d")})]
+    four_answers = ItemSpec(**{**specs[6].__dict__, "options": ("a", "b", "c", "d")})
+    short = [*specs[:6], four_answers, *specs[7:]]
     with pytest.raises(ValidationError) as four:
         instrument_edit(membership=acme.membership("admin"), instrument=instrument, items=short)
     assert "items.6.options" in four.value.message_dict
@@ -216,7 +220,10 @@ def test_a_copy_of_a_built_in_is_editable_and_remembers_its_source(acme):
     assert copy.copied_from == source
     assert not copy.built_in
     assert copy.name == "Copy of Coordination between functions"
-    assert [i.key for i in items_of(copy)] == list(builtin.COORDINATION_ITEM_KEYS)
+    assert [i.key for i in items_of(copy)] == [
+        *builtin.COORDINATION_ITEM_KEYS,
+        builtin.COMMENT_KEYS[builtin.COORDINATION_KEY],
+    ]
     again = instrument_copy(membership=acme.membership("admin"), instrument=source)
     assert again.key != copy.key
 

@@ -318,8 +318,8 @@ def test_validation_error_type_is_django_validation(acme):
 
 
 def test_the_invitation_email_carries_a_link_that_works(acme, smtp_server):  # noqa: F811
-    """A member with a login gets an email whose link answers the survey without signing
-    in; people without a login get the inbox row only."""
+    """Every invitee gets an email whose link answers the survey without signing in: the
+    member with a login at their sign-in address, the others at their directory address."""
     import re
 
     from accord.notifications.delivery import deliveries_due_send
@@ -329,9 +329,12 @@ def test_the_invitation_email_carries_a_link_that_works(acme, smtp_server):  # n
     invitee.user = acme.member
     invitee.save(update_fields=["user"])
     cycle = opened_make(team, **now_window())
-    assert deliveries_due_send() == 1
-    (email,) = smtp_server.messages
-    assert email["To"] == acme.member.email
+    invited = cycle.invitations.count()
+    assert deliveries_due_send() == invited
+    assert len(smtp_server.messages) == invited
+    (email,) = smtp_server.by_recipient(acme.member.email)
+    others = [m for m in smtp_server.messages if m["To"] != acme.member.email]
+    assert all("/survey/" in m.get_body(preferencelist=("plain",)).get_content() for m in others)
     assert cycle.title in email["Subject"]
     text = email.get_body(preferencelist=("plain",)).get_content()
     link = re.search(r"https://accord\.example\.com(/survey/[\w-]+/)", text)
