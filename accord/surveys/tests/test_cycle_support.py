@@ -40,6 +40,7 @@ def team_build(
     *,
     name: str = "Quote to cash",
     lead: Person | None = None,
+    privacy: str = "workspace",
 ) -> Team:
     """A partnership of the given functions, each with members of the given seniorities;
     the tenant's Sales and Finance are reused."""
@@ -56,6 +57,7 @@ def team_build(
         name=name,
         functions=list(functions.values()),
         lead=lead,
+        privacy=privacy,
     )
     people = []
     for function_name, seniorities in staffing.items():

@@ -12,13 +12,13 @@ from typing import Any
 from django.utils import timezone
 
 from accord.org.models import Function, Person
-from accord.partnerships.actions import partnership_create, partnership_member_add
 from accord.partnerships.models import Partnership, Privacy
 from accord.surveys import instruments as builtin
 from accord.surveys.cycle_actions import cycle_close, cycle_create, cycle_open
 from accord.surveys.instrument_actions import builtins_ensure
 from accord.surveys.models import Cycle, Instrument, Invitation
 from accord.surveys.respond_actions import AnswerInput, response_submit
+from accord.surveys.tests.test_cycle_support import team_build
 
 Answerer = Callable[[Person, Sequence[Function], random.Random], list[AnswerInput]]
 
@@ -40,37 +40,10 @@ def world_build(
 ) -> World:
     """A partnership whose functions have members of the given seniorities, e.g.
     {"Sales": [1, 1, 3], "Finance": [2, 4]} (1–2 contributors, 3 managers, 4–5 leaders)."""
-    functions = {}
-    for function_name in staffing:
-        found = Function.objects.filter(workspace=tenant.workspace, name=function_name).first()
-        functions[function_name] = found or Function.objects.create(
-            workspace=tenant.workspace, name=function_name
-        )
-    partnership = partnership_create(
-        workspace=tenant.workspace,
-        actor=tenant.owner,
-        name=name,
-        functions=list(functions.values()),
-        privacy=privacy,
+    team = team_build(tenant, staffing, name=name, privacy=privacy)
+    return World(
+        tenant=tenant, partnership=team.partnership, functions=team.functions, people=team.people
     )
-    people = []
-    for function_name, seniorities in staffing.items():
-        for number, seniority in enumerate(seniorities):
-            person = Person.objects.create(
-                workspace=tenant.workspace,
-                name=f"{function_name} person {number + 1} of {name}",
-                email=f"{function_name.lower()}{number + 1}.{partnership.slug}@example.test",
-                seniority=seniority,
-                function=functions[function_name],
-            )
-            partnership_member_add(
-                partnership=partnership,
-                actor=tenant.owner,
-                person=person,
-                function=functions[function_name],
-            )
-            people.append(person)
-    return World(tenant=tenant, partnership=partnership, functions=functions, people=people)
 
 
 def instrument_get(tenant: Any, key: str) -> Instrument:
