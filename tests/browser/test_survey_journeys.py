@@ -213,10 +213,10 @@ def test_a_health_check_link_and_the_instrument_pages(page, acme):
     expect(page.get_by_text("Votes: green (2), yellow (1), red (0)").first).to_be_visible()
     submit(page, page.get_by_role("link", name="Edit", exact=True))
     forms = page.locator("[data-item-form]")
-    expect(forms).to_have_count(12)  # eleven indicators and one blank row
+    expect(forms).to_have_count(13)  # eleven indicators, the comment question, a blank row
     page.get_by_role("button", name="Add another question").click()
-    expect(forms).to_have_count(13)
-    expect(forms.last.locator("legend")).to_have_text("Question 13")
+    expect(forms).to_have_count(14)
+    expect(forms.last.locator("legend")).to_have_text("Question 14")
     page.check_accessibility()
     instrument = instrument_of(acme, builtin.HEALTH_CHECK_KEY)
     assert instrument.versions.count() == 1
