@@ -2,6 +2,7 @@
 workspace roll-up, CSV exports of aggregates and the methods page. Every number comes from
 results_selectors, which releases it through the anonymity rules."""
 
+import re
 import uuid
 from typing import Any
 
@@ -46,11 +47,26 @@ def results_group(params: QueryDict) -> selectors.Group:
 # --- chart data (drawn by surveys/results.js; tables carry the same numbers) ---------------
 
 
+def _scale_bounds(trends: list[selectors.TrendSeries]) -> tuple[int, int] | None:
+    """The answer scale the series share ("1–5", "0 (red) – 2 (green)"), so the axis spans
+    the whole scale and a small move does not look like a large one; None if they differ."""
+    bounds = set()
+    for series in trends:
+        found = re.match(r"^(\d+)\D+?(\d+)", series.scale)
+        if found is None:
+            return None
+        bounds.add((int(found[1]), int(found[2])))
+    return bounds.pop() if len(bounds) == 1 else None
+
+
 def _trend_chart(trends: list[selectors.TrendSeries]) -> dict[str, Any] | None:
     if not any(point.shown for series in trends for point in series.points):
         return None
+    bounds = _scale_bounds(trends)
     return {
         "kind": "trend",
+        "min": bounds[0] if bounds else None,
+        "max": bounds[1] if bounds else None,
         "series": [
             {
                 "name": series.label,

@@ -42,7 +42,9 @@
       tooltip: { trigger: "axis" },
       legend: { top: 0, type: "scroll", textStyle: { color: colors.muted } },
       xAxis: { type: "time", axisLabel: { color: colors.muted }, axisLine: { lineStyle: { color: colors.border } } },
-      yAxis: { type: "value", scale: true, axisLabel: { color: colors.muted }, splitLine: { lineStyle: { color: colors.border } } },
+      yAxis: { type: "value", scale: data.min === null, min: data.min === null ? undefined : data.min,
+        max: data.max === null ? undefined : data.max,
+        axisLabel: { color: colors.muted }, splitLine: { lineStyle: { color: colors.border } } },
       series: data.series.map(function (s, i) {
         return { name: s.name, type: "line", data: s.points, connectNulls: false, symbol: "circle", symbolSize: 7,
           lineStyle: { width: 2 }, color: SERIES_COLOURS[i % SERIES_COLOURS.length] };
