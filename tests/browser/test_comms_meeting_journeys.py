@@ -61,6 +61,8 @@ def test_run_a_meeting_tally_contributions_capture_a_decision_and_an_action(page
     page.get_by_role("button", name="One more for Bob Baker on Credit holds").click()
     page.get_by_role("button", name="One more for Bob Baker on Credit holds").click()
     page.get_by_role("button", name="One less for Bob Baker on Credit holds").click()
+    # Clicks are sent one after another; a cell stays "pending" until the server has them all.
+    expect(page.locator("#tally .pending")).to_have_count(0)
     summary = page.locator("#participation")
     expect(summary).to_contain_text("4 contributions from 3 people present")
     expect(summary).to_contain_text("Alice Archer made 75% of the 4 contributions")
