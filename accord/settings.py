@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accord.comms",
     "accord.notifications",
     "accord.surveys",
+    "accord.insights",
     "accord.api",
 ]
 

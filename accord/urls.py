@@ -41,4 +41,24 @@ urlpatterns = [
     path("w/<slug:ws>/surveys/results/", include("accord.surveys.urls_results")),
     path("w/<slug:ws>/surveys/", include("accord.surveys.urls")),
     path("survey/", include("accord.surveys.urls_public")),
+    path("w/<slug:ws>/insights/", include("accord.insights.urls_portfolio")),
+    path("w/<slug:ws>/playbook/", include("accord.insights.urls_playbook_ws")),
+    path("w/<slug:ws>/reviews/", include("accord.insights.urls_reviews_ws")),
+    path("w/<slug:ws>/settings/insights/", include("accord.insights.urls_settings")),
+    path(
+        "w/<slug:ws>/partnerships/<slug:partnership>/health/",
+        include("accord.insights.urls_health"),
+    ),
+    path(
+        "w/<slug:ws>/partnerships/<slug:partnership>/voice/",
+        include("accord.insights.urls_equity"),
+    ),
+    path(
+        "w/<slug:ws>/partnerships/<slug:partnership>/playbook/",
+        include("accord.insights.urls_playbook"),
+    ),
+    path(
+        "w/<slug:ws>/partnerships/<slug:partnership>/reviews/",
+        include("accord.insights.urls_reviews"),
+    ),
 ]

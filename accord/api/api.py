@@ -33,6 +33,11 @@ from accord.governance.api_actions import router as actions_router
 from accord.governance.api_conflicts import router as conflicts_router
 from accord.governance.api_decisions import router as decisions_router
 from accord.governance.api_raci import router as raci_router
+from accord.insights.api_equity import router as equity_router
+from accord.insights.api_health import router as health_router
+from accord.insights.api_playbook import router as playbook_router
+from accord.insights.api_portfolio import router as portfolio_router
+from accord.insights.api_reviews import router as reviews_router
 from accord.notifications.api import router as notifications_router
 from accord.org.api import router as org_router
 from accord.partnerships.api import router as partnerships_router
@@ -204,6 +209,11 @@ api.add_router("", knowledge_router)
 api.add_router("", notifications_router)
 api.add_router("", surveys_router)
 api.add_router("", survey_results_router)
+api.add_router("", health_router)
+api.add_router("", equity_router)
+api.add_router("", playbook_router)
+api.add_router("", reviews_router)
+api.add_router("", portfolio_router)
 
 # Last, so it only catches what nothing else matched: unknown API paths answer problem+json.
 fallback = Router(auth=None)

@@ -1,0 +1,5 @@
+"""Voice equity over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Voice equity"])

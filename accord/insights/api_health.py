@@ -1,0 +1,5 @@
+"""Health over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Health"])

@@ -1,0 +1,5 @@
+"""Playbook over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Playbook"])

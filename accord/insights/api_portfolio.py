@@ -1,0 +1,5 @@
+"""Portfolio over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Portfolio"])

@@ -1,0 +1,5 @@
+"""Reviews over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Reviews"])

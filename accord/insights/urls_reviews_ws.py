@@ -1,0 +1,7 @@
+from django.urls import path
+
+from accord.insights.pending import pending
+
+urlpatterns = [
+    path("", pending, name="review_overview"),
+]
