@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "accord.notifications",
     "accord.surveys",
     "accord.insights",
+    "accord.network",
     "accord.api",
 ]
 
