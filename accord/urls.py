@@ -44,6 +44,7 @@ urlpatterns = [
     path("w/<slug:ws>/insights/", include("accord.insights.urls_portfolio")),
     path("w/<slug:ws>/playbook/", include("accord.insights.urls_playbook_ws")),
     path("w/<slug:ws>/reviews/", include("accord.insights.urls_reviews_ws")),
+    path("w/<slug:ws>/reports/", include("accord.insights.urls_reports_ws")),
     path("w/<slug:ws>/settings/insights/", include("accord.insights.urls_settings")),
     path(
         "w/<slug:ws>/partnerships/<slug:partnership>/health/",

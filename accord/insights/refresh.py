@@ -19,5 +19,8 @@ def insights_refresh(
     """Take today's health snapshot of the given partnerships (all active ones when None)
     and refresh their recommendations; returns the number of snapshots written."""
     from accord.insights.health import snapshots_take
+    from accord.insights.playbook_actions import recommendations_refresh
 
-    return snapshots_take(workspace=workspace, today=today, partnerships=partnerships)
+    written = snapshots_take(workspace=workspace, today=today, partnerships=partnerships)
+    recommendations_refresh(workspace=workspace, today=today, partnerships=partnerships)
+    return written

@@ -10,6 +10,7 @@ WORKSPACE_TABS = (
     ("Portfolio", "portfolio", "/insights/"),
     ("Playbook", "playbook_catalog", "/playbook/"),
     ("Reviews", "review_overview", "/reviews/"),
+    ("Quarterly report", "quarterly_report", "/reports/"),
 )
 PARTNERSHIP_TABS = (
     ("Health", "health_detail", "/health/"),

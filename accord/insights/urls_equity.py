@@ -1,7 +1,7 @@
 from django.urls import path
 
-from accord.insights.pending import pending
+from accord.insights.equity_views import equity_detail
 
 urlpatterns = [
-    path("", pending, name="equity_detail"),
+    path("", equity_detail, name="equity_detail"),
 ]

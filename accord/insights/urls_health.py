@@ -1,7 +1,8 @@
 from django.urls import path
 
-from accord.insights.pending import pending
+from accord.insights import health_views
 
 urlpatterns = [
-    path("", pending, name="health_detail"),
+    path("", health_views.health_detail, name="health_detail"),
+    path("refresh/", health_views.health_refresh, name="health_refresh"),
 ]

@@ -1,7 +1,16 @@
 from django.urls import path
 
-from accord.insights.pending import pending
+from accord.insights import playbook_views as views
 
 urlpatterns = [
-    path("", pending, name="playbook_partnership"),
+    path("", views.playbook_partnership, name="playbook_partnership"),
+    *(
+        path(
+            f"<uuid:recommendation>/{decision}/",
+            views.recommendation_decide,
+            {"decision": decision},
+            name=f"recommendation_{decision}",
+        )
+        for decision in views.DECISIONS
+    ),
 ]

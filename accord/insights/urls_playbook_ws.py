@@ -1,7 +1,7 @@
 from django.urls import path
 
-from accord.insights.pending import pending
+from accord.insights import playbook_views as views
 
 urlpatterns = [
-    path("", pending, name="playbook_catalog"),
+    path("", views.playbook_catalog, name="playbook_catalog"),
 ]

@@ -1,7 +1,13 @@
 from django.urls import path
 
-from accord.insights.pending import pending
+from accord.insights import portfolio_views
 
 urlpatterns = [
-    path("", pending, name="portfolio"),
+    path("", portfolio_views.portfolio, name="portfolio"),
+    path("kpis/", portfolio_views.portfolio_kpis, name="portfolio_kpis"),
+    path(
+        "functions/<uuid:function>/",
+        portfolio_views.portfolio_function,
+        name="portfolio_function",
+    ),
 ]

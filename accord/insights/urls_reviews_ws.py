@@ -1,7 +1,9 @@
+"""The workspace's reviews overview, mounted under /w/<workspace slug>/reviews/."""
+
 from django.urls import path
 
-from accord.insights.pending import pending
+from accord.insights import review_views as views
 
 urlpatterns = [
-    path("", pending, name="review_overview"),
+    path("", views.review_overview, name="review_overview"),
 ]

@@ -1,7 +1,7 @@
 from django.urls import path
 
-from accord.insights.pending import pending
+from accord.insights import health_views
 
 urlpatterns = [
-    path("", pending, name="insight_settings"),
+    path("", health_views.insight_settings, name="insight_settings"),
 ]

@@ -373,3 +373,26 @@ def decision_velocity_component(open_ages_days: Sequence[float], *, target_days:
         f"{overdue} of {_plural(len(open_ages_days), 'open proposal')} older than "
         f"{target_days:g} days.",
     )
+
+
+def checkin_freshness_component(goals: Sequence[tuple[int | None, int]]) -> Reading:
+    """The mean of ``freshness_component`` over goals, each given as (days since its last
+    check-in — or since its start when it never had one —, its cadence in days): 100 while
+    every goal is within its cadence. Goals without a day count (not started, no start
+    date and no check-in) are left out; none left: no data."""
+    values: list[float] = []
+    late = 0
+    for days_since, cadence_days in goals:
+        reading = freshness_component(days_since, cadence_days)
+        if reading.value is None or days_since is None:
+            continue
+        values.append(reading.value)
+        if days_since > cadence_days:
+            late += 1
+    if not values:
+        return Reading(None, "No started goals to check in on.")
+    mean = math.fsum(values) / len(values)
+    return Reading(
+        mean,
+        f"{late} of {_plural(len(values), 'goal')} overdue for a check-in against their cadence.",
+    )

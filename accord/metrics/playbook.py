@@ -191,6 +191,7 @@ class Signal:
     key: str
     value: float
     evidence: str = ""
+    label: str = ""  # what was measured, in words ("Shared goals", "‘Align pricing’ age")
 
     def __post_init__(self) -> None:
         if self.kind not in SIGNAL_KINDS:

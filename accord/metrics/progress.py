@@ -10,6 +10,7 @@ handful of sums over at most a few dozen check-ins.
 See docs/progress.md for the same rules in users' words.
 """
 
+import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -355,8 +356,10 @@ def t_cdf(t: float, df: float) -> float:
     return 1.0 - tail if t > 0 else tail
 
 
+@functools.lru_cache(maxsize=1024)
 def t_quantile(p: float, df: float) -> float:
-    """The t value with P(T ≤ t) = p, found by bisection on ``t_cdf`` (to ~1e-12)."""
+    """The t value with P(T ≤ t) = p, found by bisection on ``t_cdf`` (to ~1e-12). Cached:
+    forecasts ask for the same few (p, df) pairs thousands of times."""
     if not 0.0 < p < 1.0:
         raise ValueError(f"probability must be strictly between 0 and 1, got {p}.")
     if p == 0.5:

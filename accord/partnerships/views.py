@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
+from accord.insights.health_selectors import health_card
 from accord.partnerships import actions, selectors
 from accord.partnerships.actions import CHARTER_SECTIONS
 from accord.partnerships.forms import (
@@ -259,6 +260,7 @@ def _home_context(
         "moves": moves,
         "lifecycle": Lifecycle.choices,
         "history": list(audit_list(workspace=membership.workspace, instance=partnership, limit=50)),
+        "health": health_card(partnership=partnership),
     }
 
 

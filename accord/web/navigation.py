@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,21 @@ def _comms_active(path: str, url: str) -> bool:
     return any(part in path for part in COMMS_PATHS)
 
 
+INSIGHTS_PAGES = ("portfolio", "playbook_catalog", "review_overview", "quarterly_report")
+
+
+def _insights_active(slug: str) -> Any:
+    # "Insights" opens the portfolio and stays lit on the workspace-level insights pages.
+    roots = []
+    for name in INSIGHTS_PAGES:
+        try:
+            roots.append(reverse(name, args=[slug]))
+        except NoReverseMatch:  # an insights page not mounted (yet)
+            continue
+    found = tuple(roots)
+    return lambda path, url: path.startswith(found)
+
+
 def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
     if membership is None:
         return []
@@ -50,6 +65,7 @@ def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
         ("Conflicts", reverse("conflict_register", args=[slug]), "bolt", None),
         ("Communication", reverse("update_feed", args=[slug]), "chat", _comms_active),
         ("Surveys", reverse("survey_home", args=[slug]), "pulse", None),
+        ("Insights", reverse("portfolio", args=[slug]), "sparkle", _insights_active(slug)),
         ("People", reverse("person_list", args=[slug]), "people", None),
         ("Functions", reverse("function_list", args=[slug]), "grid", None),
         ("Settings", reverse("workspace_settings", args=[slug]), "cog", None),

@@ -27,6 +27,8 @@ DAILY_TASKS = (
     "accord.comms.tasks_meetings.meetings_recurring_create",
     "accord.comms.tasks_meetings.reviews_upcoming_remind",
     "accord.surveys.tasks.cycles_advance",
+    "accord.insights.tasks_reviews.reviews_schedule",
+    "accord.insights.tasks.health_snapshots_daily",
 )
 # (task, condition): retries whose backoff has passed are sent by this sweep even when
 # nothing new happens. The condition (a cheap query) keeps an idle queue free of no-op jobs.

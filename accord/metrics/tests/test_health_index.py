@@ -352,3 +352,21 @@ def test_decision_velocity_component():
     assert decision_velocity_component([], target_days=14).value == 100.0
     with pytest.raises(ValueError, match="target"):
         decision_velocity_component([1], target_days=0)
+
+
+def test_checkin_freshness_many_is_the_mean_of_each_goal() -> None:
+    """Each goal scores against its own cadence; the component is their mean."""
+    from accord.metrics.health_index import checkin_freshness_component
+
+    reading = checkin_freshness_component([(3, 7), (21, 7), (None, 7)])
+    # 3 days on a 7-day cadence: 100; 21 days: three cadences late → 0.
+    assert reading.value == pytest.approx(50.0)
+    assert reading.evidence.startswith("1 of 2 goals overdue")
+
+
+def test_checkin_freshness_many_without_goals_is_no_data() -> None:
+    """No goal with a day count: no data, never 0 or 100."""
+    from accord.metrics.health_index import checkin_freshness_component
+
+    assert checkin_freshness_component([]).value is None
+    assert checkin_freshness_component([(None, 14)]).value is None
