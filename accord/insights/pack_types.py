@@ -156,7 +156,7 @@ class PackEquity(TypedDict):
     gini_star: float | None
     evenness: float | None
     contributors: int  # members who contributed at least once
-    members: int
+    members: int  # everyone counted: members and guests present at its meetings
     levels: list[PackVoiceGroup]
     functions: list[PackVoiceGroup]
     flags: list[str]  # plain-language flags

@@ -247,13 +247,34 @@ def _signals_by_id(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {f"{row.get('kind')}:{row.get('key')}": row for row in rows if isinstance(row, dict)}
 
 
+def _snapshot_rows(snapshot: HealthSnapshot) -> dict[str, dict[str, Any]]:
+    """The signals read on a snapshot's day. A snapshot the playbook has not read (taken on
+    demand before a refresh, or generated history) still has its health components, which
+    are the "health" signals by definition."""
+    rows = {
+        f"health:{component.get('key')}": {
+            "kind": "health",
+            "key": component.get("key"),
+            "value": component.get("value"),
+            "label": component.get("label"),
+        }
+        for component in snapshot.components or []
+        if isinstance(component, dict) and component.get("value") is not None
+    }
+    rows.update(_signals_by_id(snapshot.signals or []))
+    return rows
+
+
 def _followup_signal(
     play_key: str,
     signal: str,
     before: float | None,
     now_rows: dict[str, dict[str, Any]] | None,
     then_rows: dict[str, dict[str, Any]],
+    now_read: bool = True,
 ) -> FollowupSignal:
+    """``now_read``: the playbook read every signal on the latest snapshot's day, so a signal
+    missing there is gone (not merely unread)."""
     kind, _, key = signal.partition(":")
     higher = _direction(play_key, kind, key)
     current = now_rows.get(signal) if now_rows is not None else None
@@ -263,7 +284,7 @@ def _followup_signal(
         or signal_label(kind, key)
     )
     if current is None:
-        if now_rows is not None and kind in GONE_MEANS_SOLVED:
+        if now_rows is not None and now_read and kind in GONE_MEANS_SOLVED:
             return FollowupSignal(kind, key, label, before, None, True, higher, "No longer present")
         return FollowupSignal(kind, key, label, before, None, None, higher, "No data now")
     now = _number(current.get("value"))
@@ -295,19 +316,19 @@ def followups_for(
     latest = (
         HealthSnapshot.objects.filter(partnership=partnership, date__lte=as_of)
         .order_by("-date")
-        .only("date", "signals")
+        .only("date", "signals", "components")
         .first()
     )
     accepted_days = {rec.decided_at.date() for rec in rows if rec.decided_at is not None} | {
         rec.last_seen for rec in rows
     }
     then: dict[datetime.date, dict[str, dict[str, Any]]] = {
-        snap.date: _signals_by_id(snap.signals or [])
+        snap.date: _snapshot_rows(snap)
         for snap in HealthSnapshot.objects.filter(
             partnership=partnership, date__in=accepted_days
-        ).only("date", "signals")
+        ).only("date", "signals", "components")
     }
-    now_rows = _signals_by_id(latest.signals or []) if latest and latest.signals else None
+    now_rows = _snapshot_rows(latest) if latest else None
     found = []
     for rec in rows:
         play = PLAYS_BY_KEY.get(rec.play_key)
@@ -326,7 +347,14 @@ def followups_for(
                 actions_total=len(counted),
                 actions=items,
                 signals=[
-                    _followup_signal(rec.play_key, signal, _number(value), now_rows, then_rows)
+                    _followup_signal(
+                        rec.play_key,
+                        signal,
+                        _number(value),
+                        now_rows,
+                        then_rows,
+                        now_read=bool(latest and latest.signals),
+                    )
                     for signal, value in sorted((rec.baseline_signals or {}).items())
                 ],
                 now_date=latest.date if latest else None,

@@ -135,7 +135,7 @@ def report_summary(pack: ReviewPack) -> list[str]:
         if cast(float, weakest["value"]) < 60:
             sentences.append(
                 f"The weakest part is {weakest['label'].lower()} "
-                f"({round(cast(float, weakest['value']))}): {weakest['evidence']}."
+                f"({round(cast(float, weakest['value']))}): {weakest['evidence'].rstrip('.')}."
             )
     goals = pack["goals"]
     if goals:

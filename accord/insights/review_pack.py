@@ -455,7 +455,9 @@ def _equity(review: Review, partnership: Partnership) -> PackEquity | None:
         since=review.period_start,
         until=review.period_end,
     )
-    members = sum(1 for member in result.members if member.member)
+    # Everyone counted: members and the guests present at the partnership's meetings, so
+    # the contributors are always a part of it.
+    members = len(result.members)
     if not members:
         return None
     return {

@@ -100,3 +100,16 @@ def test_the_pack_shape_for_the_review(acme):
 def test_plays_accepted_after_the_date_are_left_out(acme):
     team = accepted(acme, team_build(acme), now_goal_progress=75.0)
     assert play_followups(partnership=team.partnership, as_of=TODAY - datetime.timedelta(1)) == []
+
+
+def test_a_snapshot_the_playbook_has_not_read_still_answers_for_health_signals(acme):
+    """A snapshot taken on demand (or generated history) has components but no signals: the
+    health signals are read from its components; a conflict cannot be judged gone from it."""
+    team = accepted(acme, team_build(acme), now_goal_progress=75.0)
+    later = LATER + datetime.timedelta(days=7)
+    snapshot_write(team.partnership, day=later, components={"goal_progress": 82.0})
+    followups = {f.play.key: f for f in play_followups(partnership=team.partnership, as_of=later)}
+    (signal,) = followups["revisit_kpis"].signals
+    assert (signal.before, signal.now, signal.improved) == (40.0, 82.0, True)
+    (conflict,) = followups["facilitated_dialogue"].signals
+    assert conflict.improved is None

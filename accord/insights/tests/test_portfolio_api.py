@@ -138,3 +138,16 @@ def test_function_list_runs_constant_queries(acme):
     portfolio_build(acme, 20, prefix="More")
     many, _ = _queries(client, url)
     assert many == one
+
+
+def test_the_endpoints_are_documented(client, db):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in (
+        "/api/v1/portfolio",
+        "/api/v1/portfolio/summary",
+        "/api/v1/portfolio/kpis",
+        "/api/v1/portfolio/kpis/changes",
+        "/api/v1/functions/{function_id}/partnerships-health",
+        "/api/v1/functions/{function_id}/ties",
+    ):
+        assert path in paths
