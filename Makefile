@@ -69,6 +69,7 @@ bench: install
 	env -u DATABASE_URL $(BIN)/python scripts/bench_smart.py
 	env -u DATABASE_URL $(BIN)/python scripts/bench_conflicts.py
 	env -u DATABASE_URL $(BIN)/python scripts/bench_survey.py
+	env -u DATABASE_URL $(BIN)/python scripts/bench_portfolio.py
 
 screenshots: install
 	env -u DATABASE_URL $(BIN)/python scripts/screenshots.py
