@@ -22,6 +22,7 @@ OUT = ROOT / "docs" / "screenshots"
 # Long pages whose lower half matters (charter, members, chart, check-ins).
 FULL_PAGE = {
     "dashboard",
+    "health",
     "partnership-home",
     "goal",
     "meeting",
@@ -87,6 +88,16 @@ def coordination_results_url(page: Any, ws: str) -> str:
     return str(link.evaluate("a => a.href"))
 
 
+def review_report_url(page: Any, ws: str) -> str:
+    """The report of the recovering partnership's latest completed review."""
+    page.goto(ws + "partnerships/faster-order-to-cash/reviews/")
+    row = page.locator("tr", has_text="Completed").first
+    row.locator("a").first.click()
+    page.wait_for_load_state("load")
+    link = page.get_by_role("link", name="Report", exact=True).first
+    return str(link.evaluate("a => a.href"))
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
@@ -146,6 +157,12 @@ def main() -> None:
                     "inbox": ws + "notifications/",
                     "survey-coordination": coordination_results_url(page, ws),
                     "survey-results": ws + "surveys/results/",
+                    "portfolio": ws + "insights/",
+                    "health": ws + "partnerships/faster-order-to-cash/health/",
+                    "playbook": ws + "partnerships/faster-order-to-cash/playbook/",
+                    "voice": ws + "partnerships/wholesale-margin-recovery/voice/",
+                    "review-report": review_report_url(page, ws),
+                    "quarterly-report": ws + "reports/quarterly/",
                 }
                 for name, url in shots.items():
                     response = page.goto(url)

@@ -37,6 +37,7 @@ from accord.insights.api_equity import router as equity_router
 from accord.insights.api_health import router as health_router
 from accord.insights.api_playbook import router as playbook_router
 from accord.insights.api_portfolio import router as portfolio_router
+from accord.insights.api_reports import router as reports_router
 from accord.insights.api_reviews import router as reviews_router
 from accord.notifications.api import router as notifications_router
 from accord.org.api import router as org_router
@@ -214,6 +215,7 @@ api.add_router("", equity_router)
 api.add_router("", playbook_router)
 api.add_router("", reviews_router)
 api.add_router("", portfolio_router)
+api.add_router("", reports_router)
 
 # Last, so it only catches what nothing else matched: unknown API paths answer problem+json.
 fallback = Router(auth=None)

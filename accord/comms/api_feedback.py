@@ -48,7 +48,7 @@ VISIBILITY_HELP = (
 # --- shapes ---------------------------------------------------------------------------------
 
 
-class PartnershipRef(Schema):
+class FeedbackPartnershipRef(Schema):
     id: UUID
     slug: str
     name: str
@@ -351,7 +351,7 @@ class KudosOut(Schema):
     giver: PersonRef
     receiver: PersonRef
     value: ValueRef | None
-    partnership: PartnershipRef | None
+    partnership: FeedbackPartnershipRef | None
     message: str
     can_delete: bool = Field(description="You gave it, or you are an admin.")
     created_at: datetime

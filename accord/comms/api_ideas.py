@@ -20,7 +20,7 @@ from accord.api.concurrency import etag_set, if_match_check, version_check
 from accord.api.schemas import Page, PageParams, PatchSchema, Ref, UUIDPath, paginate
 from accord.comms import idea_actions as actions
 from accord.comms import idea_selectors as selectors
-from accord.comms.api_feedback import PartnershipRef, PersonRef
+from accord.comms.api_feedback import FeedbackPartnershipRef, PersonRef
 from accord.comms.models import Idea, IdeaComment
 from accord.goals.models import Goal
 from accord.org.models import Function, Person
@@ -56,7 +56,7 @@ class GoalRef(Schema):
 
 class IdeaOut(Schema):
     id: UUID
-    partnership: PartnershipRef
+    partnership: FeedbackPartnershipRef
     author: PersonRef
     title: str
     problem: str

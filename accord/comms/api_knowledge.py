@@ -47,7 +47,7 @@ router = Router(tags=["Knowledge"])
 # --- shapes ---------------------------------------------------------------------------------
 
 
-class PartnershipLink(Schema):
+class KnowledgePartnershipLink(Schema):
     id: UUID
     slug: str
     name: str
@@ -159,7 +159,7 @@ class SkillParams(Schema):
 
 class ResourceOut(Schema):
     id: UUID
-    partnership: PartnershipLink
+    partnership: KnowledgePartnershipLink
     kind: ResourceKind
     title: str
     url: str
@@ -208,7 +208,7 @@ class LearningOut(Schema):
     description: str
     host: PersonCard
     function: Ref | None
-    partnership: PartnershipLink | None
+    partnership: KnowledgePartnershipLink | None
     starts_on: date | None
     ends_on: date | None
     capacity: int

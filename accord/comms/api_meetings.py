@@ -54,7 +54,7 @@ class Link(Schema):
         return obj.uuid
 
 
-class PartnershipLink(Schema):
+class MeetingPartnershipLink(Schema):
     id: UUID
     slug: str
     name: str
@@ -104,7 +104,7 @@ class AgendaItemOut(Schema):
 class MeetingOut(Schema):
     id: UUID
     title: str
-    partnership: PartnershipLink
+    partnership: MeetingPartnershipLink
     cadence: Link | None = Field(description="The communication-plan cadence it recurs from.")
     starts_at: datetime
     ends_at: datetime
@@ -250,7 +250,7 @@ class VoiceOut(Schema):
     share: float
 
 
-class GroupOut(Schema):
+class MeetingGroupOut(Schema):
     group: str
     headcount: int
     headcount_share: float
@@ -272,8 +272,8 @@ class ParticipationOut(Schema):
     evenness: float | None = Field(description="Pielou's J: 1 is perfectly even.")
     level: Literal["no_data", "even", "uneven", "dominated"]
     voices: list[VoiceOut]
-    by_seniority: list[GroupOut]
-    by_function: list[GroupOut]
+    by_seniority: list[MeetingGroupOut]
+    by_function: list[MeetingGroupOut]
     reasons: list[str]
     evidence: list[str]
 

@@ -46,7 +46,7 @@ router = Router(tags=["Communication plans"])
 # --- shapes ---------------------------------------------------------------------------------
 
 
-class Link(Schema):
+class PlanLink(Schema):
     id: UUID
     name: str
 
@@ -55,7 +55,7 @@ class Link(Schema):
         return obj.uuid
 
 
-class PartnershipLink(Schema):
+class PlanPartnershipLink(Schema):
     id: UUID
     slug: str
     name: str
@@ -139,8 +139,8 @@ class CadenceOut(Schema):
     starts_on: date = Field(description="The first due date.")
     next_due: date
     grace_days: int
-    owner: Link | None = Field(description="Null: reminders go to the partnership lead.")
-    channel: Link | None
+    owner: PlanLink | None = Field(description="Null: reminders go to the partnership lead.")
+    channel: PlanLink | None
     meeting_time: time | None
     meeting_minutes: int
     active: bool
@@ -195,9 +195,9 @@ class CadencePatch(PatchSchema):
 
 class ContactOut(Schema):
     id: UUID
-    function: Link
+    function: PlanLink
     topic: str
-    person: Link | None
+    person: PlanLink | None
     contact: str = Field(description="Alias, queue or channel.")
     notes: str
     version: int
@@ -229,13 +229,13 @@ class ContactPatch(PatchSchema):
 
 
 class FlagOut(Schema):
-    cadence: Link
+    cadence: PlanLink
     missed_streak: int
     last_missed: date | None
 
 
 class PartnershipAdherenceOut(Schema):
-    partnership: PartnershipLink
+    partnership: PlanPartnershipLink
     compliance: float | None = Field(description="Across active cadences, last 182 days.")
     met: int
     judged: int
@@ -572,8 +572,8 @@ class DifferenceOut(Schema):
 
 
 class ComparisonOut(Schema):
-    functions: list[Link] = Field(description="The compared functions that have a profile.")
-    without_profile: list[Link]
+    functions: list[PlanLink] = Field(description="The compared functions that have a profile.")
+    without_profile: list[PlanLink]
     differences: list[DifferenceOut]
     shared_channels: list[str]
     shared_metrics: list[str]
@@ -633,7 +633,7 @@ class MessageIn(Schema):
     record: bool = Field(False, description="Must there be a record people can find later?")
 
 
-class OptionOut(Schema):
+class PlanOptionOut(Schema):
     channel: str
     label: str
     richness: int
@@ -654,7 +654,7 @@ class AdviceOut(Schema):
     reasons: list[str]
     cautions: list[str]
     follow_up: list[str]
-    alternatives: list[OptionOut]
+    alternatives: list[PlanOptionOut]
 
 
 def _advice(message: MessageIn) -> Any:

@@ -30,7 +30,7 @@ else:
 router = Router(tags=["Function profiles"])
 
 
-class Link(Schema):
+class ProfileLink(Schema):
     id: UUID
     name: str
 
@@ -40,8 +40,8 @@ class Link(Schema):
 
 
 class ProfileSummaryOut(Schema):
-    function: Link
-    lead: Link | None
+    function: ProfileLink
+    lead: ProfileLink | None
     has_profile: bool
     planning_cycle: str
     response_time_hours: int | None
@@ -99,7 +99,7 @@ class PriorityOut(Schema):
         return obj.uuid
 
 
-class KpiOut(Schema):
+class ProfileKpiOut(Schema):
     key: str
     name: str
     unit: str
@@ -108,10 +108,10 @@ class KpiOut(Schema):
 
 class ProfileOut(Schema):
     id: UUID
-    function: Link
+    function: ProfileLink
     mission: str
     role_in_business: str
-    owned_kpis: list[KpiOut]
+    owned_kpis: list[ProfileKpiOut]
     planning_cycle: str
     working_methods: str
     busy_periods: str
@@ -122,7 +122,7 @@ class ProfileOut(Schema):
     how_to_ask: str
     priorities: list[PriorityOut]
     reviewed_at: datetime | None
-    reviewed_by: Link | None
+    reviewed_by: ProfileLink | None
     stale: bool
     version: int
     updated_at: datetime

@@ -44,7 +44,7 @@ RAG_HELP = "green (on track), amber (at risk) or red (off track; needs blockers)
 # --- shapes ---------------------------------------------------------------------------------
 
 
-class Link(Schema):
+class UpdateLink(Schema):
     id: UUID
     name: str
 
@@ -53,7 +53,7 @@ class Link(Schema):
         return obj.uuid
 
 
-class PartnershipLink(Schema):
+class UpdatePartnershipLink(Schema):
     id: UUID
     slug: str
     name: str
@@ -90,12 +90,14 @@ class AskOut(Schema):
     id: UUID
     update_id: UUID
     text: str
-    to_person: Link | None = Field(description="Set when the ask is for one person.")
-    to_function: Link | None = Field(description="Set when the ask is for anyone in a function.")
+    to_person: UpdateLink | None = Field(description="Set when the ask is for one person.")
+    to_function: UpdateLink | None = Field(
+        description="Set when the ask is for anyone in a function."
+    )
     state: str = Field(description="open or answered")
     answer: str
     answered_at: datetime | None
-    answered_by: Link | None
+    answered_by: UpdateLink | None
     age_days: int = Field(description="Days since the ask was made.")
     created_at: datetime
 
@@ -128,7 +130,7 @@ class CadenceLink(Schema):
 
 class UpdateOut(Schema):
     id: UUID
-    partnership: PartnershipLink
+    partnership: UpdatePartnershipLink
     author: AuthorOut
     cadence: CadenceLink | None = Field(description="The update cadence it counts towards.")
     period_start: date
@@ -158,7 +160,7 @@ class UpdateOut(Schema):
         return list(obj.goals.all())
 
 
-class CheckInOut(Schema):
+class UpdateCheckInOut(Schema):
     value: float
     date: date
     confidence: str
@@ -170,7 +172,7 @@ class GoalLineOut(Schema):
     title: str
     unit: str
     target: float | None
-    latest_checkin: CheckInOut | None = Field(
+    latest_checkin: UpdateCheckInOut | None = Field(
         description="The latest check-in dated on or before the end of the update's period."
     )
     progress: float | None = Field(description="Share of the way to the target, 0–1.")
@@ -210,7 +212,7 @@ class FunctionReadsOut(Schema):
 
 
 class ReaderOut(Schema):
-    person: Link
+    person: UpdateLink
     at: datetime
     function: str
     member: bool = Field(description="Whether the reader is a member of the partnership.")
@@ -291,20 +293,20 @@ class AskFilterParams(Schema):
     mine: bool = Field(False, description="Only asks for you or a function of yours.")
 
 
-class AnswerIn(Schema):
+class UpdateAnswerIn(Schema):
     answer: str = Field(max_length=5000)
 
 
-class CommentIn(Schema):
+class UpdateCommentIn(Schema):
     body: str = Field(max_length=5000)
     parent: UUID | None = Field(None, description="Id of the comment this replies to.")
 
 
-class CommentOut(Schema):
+class UpdateCommentOut(Schema):
     id: UUID
     update_id: UUID
     parent_id: UUID | None
-    author: Link
+    author: UpdateLink
     body: str
     created_at: datetime
 
@@ -326,7 +328,7 @@ class NeedsMeOut(Schema):
     unread: list[UpdateOut] = Field(
         description="Recent updates of your partnerships you have not acknowledged."
     )
-    mentions: list[CommentOut] = Field(
+    mentions: list[UpdateCommentOut] = Field(
         description="Recent comments mentioning you that you have not replied to."
     )
 
@@ -559,7 +561,7 @@ def get_ask(request: HttpRequest, ask_id: UUIDPath) -> Ask:
 
 
 @router.post("/asks/{ask_id}/answer", response=AskOut)
-def answer_ask(request: HttpRequest, ask_id: UUIDPath, payload: AnswerIn) -> Ask:
+def answer_ask(request: HttpRequest, ask_id: UUIDPath, payload: UpdateAnswerIn) -> Ask:
     """Answer an open ask addressed to you or your function. The update's author is told."""
     membership = role_require(request, "member")
     ask = selectors.ask_get(membership=membership, uuid=ask_id)
@@ -570,7 +572,7 @@ def answer_ask(request: HttpRequest, ask_id: UUIDPath, payload: AnswerIn) -> Ask
 # --- comments -------------------------------------------------------------------------------
 
 
-@router.get("/updates/{update_id}/comments", response=Page[CommentOut])
+@router.get("/updates/{update_id}/comments", response=Page[UpdateCommentOut])
 def list_update_comments(
     request: HttpRequest, update_id: UUIDPath, page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -580,9 +582,9 @@ def list_update_comments(
     return paginate(request, rows, page)
 
 
-@router.post("/updates/{update_id}/comments", response={201: CommentOut})
+@router.post("/updates/{update_id}/comments", response={201: UpdateCommentOut})
 def add_update_comment(
-    request: HttpRequest, update_id: UUIDPath, payload: CommentIn
+    request: HttpRequest, update_id: UUIDPath, payload: UpdateCommentIn
 ) -> Status[UpdateComment]:
     """Comment on an update, or reply to a comment (`parent`). Needs member.
 

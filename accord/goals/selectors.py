@@ -154,6 +154,25 @@ def _points(rows: Iterable[tuple[int, date, float]]) -> dict[int, list[tuple[dat
     return by_goal
 
 
+# The goal fields a summary reads: load goals with .only(*SUMMARY_FIELDS) to summarise many.
+SUMMARY_FIELDS = (
+    "id",
+    "workspace_id",
+    "partnership_id",
+    "parent_id",
+    "kind",
+    "status",
+    "direction",
+    "baseline",
+    "target",
+    "target_low",
+    "target_high",
+    "start_date",
+    "due_date",
+    "cadence_days",
+)
+
+
 def goal_summary_compute(
     goal: Goal,
     points: Sequence[tuple[date, float]],
@@ -302,22 +321,7 @@ def goal_summaries(
     objectives = [goal.pk for goal in goals if goal.kind == Goal.Kind.OBJECTIVE]
     key_results: list[Goal] = []
     if objectives:
-        key_results = list(
-            Goal.objects.filter(parent_id__in=objectives).only(
-                "id",
-                "parent_id",
-                "kind",
-                "status",
-                "direction",
-                "baseline",
-                "target",
-                "target_low",
-                "target_high",
-                "start_date",
-                "due_date",
-                "cadence_days",
-            )
-        )
+        key_results = list(Goal.objects.filter(parent_id__in=objectives).only(*SUMMARY_FIELDS))
     all_ids = ids | {kr.pk for kr in key_results}
     points = _points(
         CheckIn.objects.filter(goal_id__in=all_ids)

@@ -78,7 +78,7 @@ class GoalRef(Schema):
         return obj.uuid
 
 
-class PartnershipRef(Schema):
+class ConflictPartnershipRef(Schema):
     id: UUID
     slug: str
     name: str
@@ -95,7 +95,7 @@ class ConflictOut(Schema):
     severity: SeverityChoice
     stage: StageChoice
     private: bool = Field(description=PRIVATE_HELP)
-    partnership: PartnershipRef | None
+    partnership: ConflictPartnershipRef | None
     party_people: list[Ref]
     party_functions: list[Ref]
     facilitator: Ref | None
@@ -247,11 +247,11 @@ class PerspectiveOut(Schema):
         return obj.uuid
 
 
-class OptionIn(Schema):
+class ConflictOptionIn(Schema):
     description: str
 
 
-class OptionOut(Schema):
+class ConflictOptionOut(Schema):
     id: UUID
     description: str
     chosen: bool
@@ -579,7 +579,7 @@ def remove_conflict_perspective(
     return Status(204, None)
 
 
-@router.get("/conflicts/{conflict_id}/options", response=Page[OptionOut])
+@router.get("/conflicts/{conflict_id}/options", response=Page[ConflictOptionOut])
 def list_conflict_options(
     request: HttpRequest, conflict_id: UUIDPath, page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -588,9 +588,9 @@ def list_conflict_options(
     return paginate(request, selectors.conflict_option_list(conflict=conflict), page)
 
 
-@router.post("/conflicts/{conflict_id}/options", response={201: OptionOut})
+@router.post("/conflicts/{conflict_id}/options", response={201: ConflictOptionOut})
 def add_conflict_option(
-    request: HttpRequest, conflict_id: UUIDPath, payload: OptionIn
+    request: HttpRequest, conflict_id: UUIDPath, payload: ConflictOptionIn
 ) -> Status[ConflictOption]:
     """List a mutual-gain option (during dialogue, options or escalation)."""
     membership, conflict = _workable(request, conflict_id)

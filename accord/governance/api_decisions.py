@@ -228,7 +228,7 @@ class InputOut(Schema):
     responses: list[ResponseOut]
 
 
-class AnswerIn(Schema):
+class DecisionAnswerIn(Schema):
     answer: str
 
 
@@ -551,7 +551,7 @@ def respond_to_decision(
 
 @router.post("/decisions/{decision_id}/responses/{response_id}/answer", response=ResponseOut)
 def answer_response(
-    request: HttpRequest, decision_id: UUIDPath, response_id: UUIDPath, payload: AnswerIn
+    request: HttpRequest, decision_id: UUIDPath, response_id: UUIDPath, payload: DecisionAnswerIn
 ) -> DecisionResponse:
     """The decider's written answer to a response."""
     membership = role_require(request, "member")

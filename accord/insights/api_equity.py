@@ -19,7 +19,7 @@ from accord.partnerships.selectors import partnership_get
 router = Router(tags=["Voice equity"])
 
 
-class GroupOut(Schema):
+class EquityGroupOut(Schema):
     key: str = Field(description='"seniority:<level>" or "function:<name>".')
     label: str
     headcount: int
@@ -44,7 +44,7 @@ class AnonymousOnlyOut(Schema):
     sentence: str
 
 
-class MeetingOut(Schema):
+class EquityMeetingOut(Schema):
     uuid: str
     title: str
     starts_at: str
@@ -55,7 +55,7 @@ class MeetingOut(Schema):
     senior_share: float | None
 
 
-class PersonOut(Schema):
+class ContributorOut(Schema):
     uuid: str
     name: str
     level: str
@@ -79,15 +79,15 @@ class EquityOut(Schema):
     evenness: float | None
     level: str
     reading: list[str]
-    seniority: list[GroupOut]
-    functions: list[GroupOut]
+    seniority: list[EquityGroupOut]
+    functions: list[EquityGroupOut]
     anonymous_only: list[AnonymousOnlyOut]
     flags: list[str]
-    meetings: list[MeetingOut]
+    meetings: list[EquityMeetingOut]
     sources: dict[str, int] | None = Field(
         description="Totals per source; null when withheld (fewer than k people)."
     )
-    individuals: list[PersonOut] = Field(
+    individuals: list[ContributorOut] = Field(
         description="Every person (leads, admins, owners), only your own row, or none."
     )
 

@@ -59,14 +59,14 @@ class PlayOut(Schema):
     rules: list[RuleOut]
 
 
-class PartnershipRef(Schema):
+class PlaybookPartnershipRef(Schema):
     slug: str
     name: str
 
 
 class RecommendationOut(Schema):
     id: UUID
-    partnership: PartnershipRef
+    partnership: PlaybookPartnershipRef
     play: str = Field(description="The play's key (see GET /plays).")
     title: str
     summary: str

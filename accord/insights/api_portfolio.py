@@ -76,7 +76,7 @@ class BinOut(Schema):
     count: int
 
 
-class TrendPointOut(Schema):
+class PortfolioTrendPointOut(Schema):
     start: date
     end: date
     mean: float
@@ -94,7 +94,7 @@ class PortfolioSummaryOut(Schema):
     steady: int
     unscored: int
     distribution: list[BinOut]
-    trend: list[TrendPointOut] = Field(description="Mean health per week, last 12 weeks.")
+    trend: list[PortfolioTrendPointOut] = Field(description="Mean health per week, last 12 weeks.")
 
 
 class TieOut(Schema):

@@ -43,7 +43,7 @@ router = Router(tags=["Reviews"])
 # --- shapes ---------------------------------------------------------------------------------
 
 
-class Link(Schema):
+class ReviewLink(Schema):
     id: UUID
     name: str
 
@@ -61,7 +61,7 @@ class TitleLink(Schema):
         return obj.uuid
 
 
-class PartnershipLink(Schema):
+class ReviewPartnershipLink(Schema):
     id: UUID
     slug: str
     name: str
@@ -73,14 +73,14 @@ class PartnershipLink(Schema):
 
 class ReviewOut(Schema):
     id: UUID
-    partnership: PartnershipLink
+    partnership: ReviewPartnershipLink
     title: str
     rhythm: Rhythm
     period_start: date
     period_end: date
     scheduled_for: date
     status: Status_
-    cadence: Link | None = Field(description="The plan's review cadence that scheduled it.")
+    cadence: ReviewLink | None = Field(description="The plan's review cadence that scheduled it.")
     meeting: TitleLink | None = Field(description="The meeting of that cadence occurrence.")
     has_pack: bool
     pack_generated_at: datetime | None
@@ -99,9 +99,9 @@ class ReviewOut(Schema):
         return obj.pack_generated_at is not None
 
 
-class FeedbackOut(Schema):
+class ReviewFeedbackOut(Schema):
     id: UUID
-    person: Link
+    person: ReviewLink
     rating: int | None = Field(description="1–5, optional.")
     went_well: str
     to_improve: str
@@ -119,7 +119,7 @@ class AdjustmentOut(Schema):
     description: str
     goal: TitleLink | None
     action: TitleLink | None = Field(description="The action item it created.")
-    cadence: Link | None
+    cadence: ReviewLink | None
     created_at: datetime
 
     @staticmethod
@@ -128,7 +128,7 @@ class AdjustmentOut(Schema):
 
 
 class ReviewDetailOut(ReviewOut):
-    feedback: list[FeedbackOut] = Field(
+    feedback: list[ReviewFeedbackOut] = Field(
         description="Everyone's for the partnership's leads and admins; otherwise your own."
     )
     adjustments: list[AdjustmentOut]
@@ -164,7 +164,7 @@ class ReviewPatch(PatchSchema):
     version: int | None = Field(None, description="The version you edited: 409 if it changed.")
 
 
-class FeedbackIn(Schema):
+class ReviewFeedbackIn(Schema):
     went_well: str = Field("", max_length=4000)
     to_improve: str = Field("", max_length=4000)
     rating: int | None = Field(None, description="1–5, optional.")
@@ -319,9 +319,9 @@ def get_review_pack(request: HttpRequest, review_id: UUIDPath) -> dict[str, Any]
 # --- the meeting ----------------------------------------------------------------------------
 
 
-@router.post("/reviews/{review_id}/feedback", response=FeedbackOut)
+@router.post("/reviews/{review_id}/feedback", response=ReviewFeedbackOut)
 def give_review_feedback(
-    request: HttpRequest, review_id: UUIDPath, payload: FeedbackIn
+    request: HttpRequest, review_id: UUIDPath, payload: ReviewFeedbackIn
 ) -> ReviewFeedback:
     """Record or change your own feedback (members of the partnership, its lead, sponsor)."""
     membership = role_require(request, "member")

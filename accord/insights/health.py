@@ -30,7 +30,7 @@ from accord.comms.models_plan import Cadence
 from accord.comms.models_updates import Acknowledgement, Ask, StatusUpdate, UpdateComment
 from accord.comms.plan_selectors import cadence_adherence_list
 from accord.goals.models import Goal
-from accord.goals.selectors import goal_summaries, status_bands
+from accord.goals.selectors import SUMMARY_FIELDS, goal_summaries, status_bands
 from accord.governance.models import Conflict, Decision, Deliverable, RaciAssignment
 from accord.governance.raci_selectors import governance_settings_get
 from accord.insights.models import HealthSnapshot, InsightSettings
@@ -267,22 +267,7 @@ def goal_measures(
     goals = list(
         Goal.objects.filter(workspace=workspace, partnership_id__in=ids, status=Goal.Status.ACTIVE)
         .exclude(kind=Goal.Kind.OBJECTIVE)
-        .only(
-            "id",
-            "workspace_id",
-            "partnership_id",
-            "parent_id",
-            "kind",
-            "status",
-            "direction",
-            "baseline",
-            "target",
-            "target_low",
-            "target_high",
-            "start_date",
-            "due_date",
-            "cadence_days",
-        )
+        .only(*SUMMARY_FIELDS)
     )
     bands = status_bands(workspace)
     summaries = goal_summaries(goals, today=today, forecast=True, bands=bands) if goals else {}
@@ -671,25 +656,24 @@ def survey_measures(
     from accord.surveys import results_selectors as results
     from accord.surveys.models import Cycle, InstrumentKind
 
-    cycles = list(
-        Cycle.objects.filter(workspace=workspace, partnership_id__in=ids)
+    cycles = results.with_response_count(
+        Cycle.objects.filter(
+            workspace=workspace,
+            partnership_id__in=ids,
+            version__instrument__kind__in=list(SURVEY_COMPONENTS),
+        )
         .exclude(status=Cycle.Status.DRAFT)
         .select_related("version", "version__instrument")
-        .annotate(response_count=results._response_count())
         .order_by("closes_at", "pk")
     )
-    latest: dict[tuple[int, str], Any] = {}
-    for cycle in cycles:
-        kind = cycle.version.instrument.kind
-        if kind not in SURVEY_COMPONENTS or results.cycle_state(cycle) != "ready":
-            continue
-        if cycle.partnership_id is not None:  # ordered: the last one wins
-            latest[(cycle.partnership_id, kind)] = cycle
-    loaded = results._cycles_load(list(latest.values()))
+    latest: dict[tuple[int, str], Any] = results.latest_ready_cycles(
+        cycles, key=lambda cycle: (cycle.partnership_id, cycle.version.instrument.kind)
+    )
+    loaded = results.released_load(list(latest.values()))
     found: dict[str, Measures] = {key: {} for key in SURVEY_COMPONENTS.values()}
     for (pid, kind), cycle in latest.items():
-        summary = results._summary(
-            cycle.version.instrument.name, kind, [cycle], loaded, with_trends=False
+        summary = results.released_summary(
+            name=cycle.version.instrument.name, kind=kind, series=[cycle], loaded=loaded
         )
         age = _age(today, cycle.closes_at)
         where = f" — {cycle.title}, closed {_day(cycle.closes_at):%d %b %Y}."

@@ -17,7 +17,7 @@ from accord.governance.models import ActionItem
 from accord.insights.models import HealthSnapshot, Recommendation
 from accord.insights.pack_types import PackPlay, PackPlaySignal
 from accord.metrics.health_index import COMPONENT_LABELS
-from accord.metrics.playbook import PLAYS, PLAYS_BY_KEY, RULES, Play, Rule
+from accord.metrics.playbook import PLAYS, PLAYS_BY_KEY, RULES, Play, Rule, higher_is_better
 from accord.org.models import Person
 from accord.partnerships.models import Partnership, PartnershipMember
 from accord.partnerships.selectors import partnership_visible_list
@@ -229,20 +229,6 @@ class PlayFollowup:
         return sum(1 for s in self.signals if s.improved is not None)
 
 
-def _direction(play_key: str, kind: str, key: str) -> bool:
-    """True when higher values are better for this signal (it fires when *below* a line)."""
-    for rule in RULES:
-        if rule.play != play_key or rule.kind != kind:
-            continue
-        if (
-            rule.key is None
-            or rule.key == key
-            or (rule.key.endswith(":") and key.startswith(rule.key))
-        ):
-            return rule.below
-    return True
-
-
 def _signals_by_id(rows: Iterable[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {f"{row.get('kind')}:{row.get('key')}": row for row in rows if isinstance(row, dict)}
 
@@ -276,7 +262,7 @@ def _followup_signal(
     """``now_read``: the playbook read every signal on the latest snapshot's day, so a signal
     missing there is gone (not merely unread)."""
     kind, _, key = signal.partition(":")
-    higher = _direction(play_key, kind, key)
+    higher = higher_is_better(play_key, kind, key)
     current = now_rows.get(signal) if now_rows is not None else None
     label = str(
         (current or {}).get("label")

@@ -116,7 +116,7 @@ def _coordination(
     from accord.surveys.models import Cycle, InstrumentKind
 
     now = min(timezone.now(), _end_of(today))
-    cycles = list(
+    cycles = results.with_response_count(
         Cycle.objects.filter(
             workspace=workspace,
             partnership_id__in=ids,
@@ -126,21 +126,17 @@ def _coordination(
         .exclude(status=Cycle.Status.DRAFT)
         .filter(Q(status=Cycle.Status.CLOSED) | Q(closes_at__lte=now))
         .select_related("version", "version__instrument")
-        .annotate(response_count=results._response_count())
         .order_by("closes_at", "pk")
     )
-    latest: dict[int, Any] = {}
-    for cycle in cycles:
-        if cycle.partnership_id and results.cycle_state(cycle, now=now) == "ready":
-            latest[cycle.partnership_id] = cycle  # ordered: the last one wins
+    latest: dict[int, Any] = results.latest_ready_cycles(
+        cycles, key=lambda cycle: cycle.partnership_id, now=now
+    )
     if not latest:
         return
-    loaded = results._cycles_load(list(latest.values()))
+    loaded = results.released_load(list(latest.values()))
     for partnership_id, cycle in latest.items():
         # The same release decision as the results pages: a figure under k is not shown.
-        built = results._cycle_results_build(
-            cycle=cycle, group=results.Group(), series=[cycle], loaded=loaded, with_trends=False
-        )
+        built = results.released_results(cycle=cycle, loaded=loaded)
         for figure in built.dimensions:
             if not figure.shown or figure.value is None:
                 continue
@@ -152,7 +148,7 @@ def _coordination(
                     round(float(figure.value), 2),
                     evidence=(
                         f"{figure.label} rated {figure.value:.1f} of 5 by {figure.n} people "
-                        f"in ‘{cycle.title}’ (closed {_day(results._closed(cycle))})"
+                        f"in ‘{cycle.title}’ (closed {_day(results.cycle_closed_on(cycle))})"
                     ),
                     label=str(figure.label),
                 )

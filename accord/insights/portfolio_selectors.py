@@ -30,7 +30,7 @@ from django.db.models import Avg, Count, IntegerField, OuterRef, Prefetch, Q, Qu
 from django.db.models.functions import Coalesce
 
 from accord.goals.models import Category, Goal, Kpi, Measurement
-from accord.goals.selectors import goal_summaries, kpi_visible, status_bands
+from accord.goals.selectors import SUMMARY_FIELDS, goal_summaries, kpi_visible, status_bands
 from accord.governance.models import Conflict, Decision
 from accord.insights.models import HealthSnapshot, Review
 from accord.metrics.portfolio import (
@@ -223,22 +223,7 @@ def goals_at_risk(
             partnership_id__in=partnership_ids,
             parent__isnull=True,
             status__in=OPEN_GOAL,
-        ).only(
-            "id",
-            "workspace_id",
-            "partnership_id",
-            "parent_id",
-            "kind",
-            "status",
-            "direction",
-            "baseline",
-            "target",
-            "target_low",
-            "target_high",
-            "start_date",
-            "due_date",
-            "cadence_days",
-        )
+        ).only(*SUMMARY_FIELDS)
     )
     summaries = goal_summaries(goals, today=today, bands=status_bands(membership.workspace))
     found: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -540,10 +525,9 @@ def _coordination_sources(
 
     from accord.surveys.models import Cycle, InstrumentKind
     from accord.surveys.results_selectors import (
-        Group,
-        _cycle_results_build,
-        _cycles_load,
-        cycle_state,
+        latest_ready_cycles,
+        released_load,
+        released_results,
         results_cycle_visible,
     )
 
@@ -559,19 +543,16 @@ def _coordination_sources(
         .filter(involved)
         .order_by("opens_at", "pk")
     )
-    latest: dict[tuple[int | None, int], Cycle] = {}
-    for cycle in cycles:
-        if cycle_state(cycle) == "ready":
-            latest[(cycle.partnership_id, cycle.version.instrument_id)] = cycle
+    latest: dict[tuple[int | None, int], Cycle] = latest_ready_cycles(
+        cycles, key=lambda cycle: (cycle.partnership_id, cycle.version.instrument_id)
+    )
     chosen = list(latest.values())
-    loaded = _cycles_load(chosen)
+    loaded = released_load(chosen)
     key = str(function.uuid)
     sources: list[TieSource] = []
     withheld = 0
     for cycle in chosen:
-        results = _cycle_results_build(
-            cycle=cycle, group=Group(), series=[cycle], loaded=loaded, with_trends=False
-        )
+        results = released_results(cycle=cycle, loaded=loaded)
         if results.matrix is None:
             continue
         for row in results.matrix.rows:

@@ -22,7 +22,7 @@ from accord.goals.models import Category, Goal, Kpi, Measurement
 from accord.goals.selectors import HEALTH_LABELS, goal_summaries, kpi_on_target, status_bands
 from accord.governance.models import ActionItem, Conflict, Decision
 from accord.insights.models import HealthSnapshot, Recommendation, Review
-from accord.metrics.playbook import PLAYS_BY_KEY, RULES
+from accord.metrics.playbook import PLAYS_BY_KEY, higher_is_better
 from accord.partnerships.models import Lifecycle, Partnership
 from accord.workspaces.models import Workspace
 
@@ -295,20 +295,6 @@ def _goals_at_risk(
     return found, totals, risky
 
 
-def _higher_is_better(play_key: str, kind: str, key: str) -> bool:
-    """A rule that fires *below* a line means higher is better (and the reverse)."""
-    for rule in RULES:
-        if rule.play != play_key or rule.kind != kind:
-            continue
-        if (
-            rule.key is None
-            or rule.key == key
-            or (rule.key.endswith(":") and key.startswith(rule.key))
-        ):
-            return rule.below
-    return True
-
-
 def _number(value: Any) -> float | None:
     if isinstance(value, dict):
         value = value.get("value")
@@ -378,7 +364,7 @@ def _play_effects(
                 continue
             kind, _, key = signal.partition(":")
             judged += 1
-            better = now > before if _higher_is_better(rec.play_key, kind, key) else now < before
+            better = now > before if higher_is_better(rec.play_key, kind, key) else now < before
             improved += int(better)
         done, total = counts.get(str(rec.uuid), (0, 0))
         effects.append(

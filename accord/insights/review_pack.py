@@ -261,7 +261,7 @@ def _surveys(review: Review) -> list[PackSurvey]:
         return []
     instruments = {c.version.instrument_id for c in in_period}
     series = [c for c in cycles if c.version.instrument_id in instruments]
-    loaded = results._cycles_load(series)
+    loaded = results.released_load(series)
     packs: list[PackSurvey] = []
     for cycle in in_period:
         earlier: list[Cycle] = [
@@ -274,8 +274,8 @@ def _surveys(review: Review) -> list[PackSurvey]:
         figures: list[PackSurveyFigure] = []
         ready = results.cycle_state(cycle) == "ready"
         if ready:
-            summary = results._summary(
-                instrument.name, instrument.kind, earlier, loaded, with_trends=False
+            summary = results.released_summary(
+                name=instrument.name, kind=instrument.kind, series=earlier, loaded=loaded
             )
             for figure in summary.headline:
                 figures.append(

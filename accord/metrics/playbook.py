@@ -464,6 +464,22 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+def higher_is_better(play_key: str, kind: str, key: str, *, rules: Sequence[Rule] = RULES) -> bool:
+    """Which way a signal behind a play should move: a rule that fires when the value is
+    *below* a line means higher is better, one that fires at or above it lower is better.
+    The first rule of the play for that signal decides; unknown signals read higher-better."""
+    for rule in rules:
+        if rule.play != play_key or rule.kind != kind:
+            continue
+        if (
+            rule.key is None
+            or rule.key == key
+            or (rule.key.endswith(":") and key.startswith(rule.key))
+        ):
+            return rule.below
+    return True
+
+
 @dataclass(frozen=True)
 class Recommendation:
     play: Play

@@ -110,7 +110,7 @@ class PreferencesIn(Schema):
     )
 
 
-class PartnershipRef(Schema):
+class NotificationPartnershipRef(Schema):
     slug: str
     name: str
 
@@ -121,7 +121,7 @@ class WebhookOut(Schema):
     kind: WebhookKind
     url: str
     secret: str = Field(description="Signing secret of a generic webhook (empty otherwise).")
-    partnership: PartnershipRef | None = Field(description="Null: the whole workspace.")
+    partnership: NotificationPartnershipRef | None = Field(description="Null: the whole workspace.")
     events: list[EventName] = Field(description="Empty: every event.")
     active: bool
     version: int

@@ -22,11 +22,11 @@ from accord.partnerships import actions, selectors
 from accord.partnerships.models import Partnership, PartnershipMember
 from accord.partnerships.schemas import (
     MemberCreate,
-    MemberOut,
-    MemberUpdate,
     PartnershipCreate,
     PartnershipDetailOut,
     PartnershipFilters,
+    PartnershipMemberOut,
+    PartnershipMemberUpdate,
     PartnershipOut,
     PartnershipUpdate,
     StatusChangeIn,
@@ -234,7 +234,7 @@ def _member_get(partnership: Partnership, member_id: str) -> PartnershipMember:
     )
 
 
-@router.get("/partnerships/{slug}/members", response=Page[MemberOut])
+@router.get("/partnerships/{slug}/members", response=Page[PartnershipMemberOut])
 def list_partnership_members(
     request: HttpRequest, slug: str, page: Query[PageParams]
 ) -> dict[str, Any]:
@@ -243,7 +243,7 @@ def list_partnership_members(
     return paginate(request, selectors.partnership_member_list(partnership=partnership), page)
 
 
-@router.post("/partnerships/{slug}/members", response={201: MemberOut})
+@router.post("/partnerships/{slug}/members", response={201: PartnershipMemberOut})
 def add_partnership_member(
     request: HttpRequest, slug: str, payload: MemberCreate, response: HttpResponse
 ) -> Status[PartnershipMember]:
@@ -257,12 +257,12 @@ def add_partnership_member(
     return Status(201, _member_get(partnership, str(member.uuid)))
 
 
-@router.patch("/partnerships/{slug}/members/{member_id}", response=MemberOut)
+@router.patch("/partnerships/{slug}/members/{member_id}", response=PartnershipMemberOut)
 def update_partnership_member(
     request: HttpRequest,
     slug: str,
     member_id: UUIDPath,
-    payload: MemberUpdate,
+    payload: PartnershipMemberUpdate,
     response: HttpResponse,
 ) -> PartnershipMember:
     """Change the function a member represents, or their role. Needs a manager.

@@ -147,7 +147,7 @@ class StatusChangeOut(Schema):
         return obj.created_at  # type: ignore[no-any-return]
 
 
-class MemberOut(Schema):
+class PartnershipMemberOut(Schema):
     id: UUID
     person: Ref
     function: Ref = Field(description="The function this member represents.")
@@ -166,7 +166,7 @@ class MemberCreate(Schema):
     role: MemberRole = PartnershipMember.Role.CORE.value
 
 
-class MemberUpdate(PatchSchema):
+class PartnershipMemberUpdate(PatchSchema):
     function: UUID | None = Field(None, description="One of the partnership's functions.")
     role: MemberRole | None = None
     version: int | None = Field(None, description="The version you edited: 409 if it changed.")

@@ -338,7 +338,7 @@ class OpenedOut(Schema):
 # --- shapes: invitations and answers --------------------------------------------------------
 
 
-class InvitationOut(Schema):
+class SurveyInvitationOut(Schema):
     cycle: CycleOut
     responded: bool
     function: Ref | None = Field(description="The function your answers count for.")
@@ -745,7 +745,7 @@ def survey_cycle_response_rates(request: HttpRequest, cycle: UUIDPath) -> dict[s
 # --- invitations and answering --------------------------------------------------------------
 
 
-@router.get("/survey-invitations", response=list[InvitationOut])
+@router.get("/survey-invitations", response=list[SurveyInvitationOut])
 def list_my_survey_invitations(request: HttpRequest) -> list[dict[str, Any]]:
     """Your invitations to open surveys, answered or not, soonest closing first."""
     membership = membership_of(request)

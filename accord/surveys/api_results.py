@@ -34,7 +34,7 @@ WITHHELD_HELP = "False when the anonymity rules withhold it: then value and n ar
 # --- shapes ---------------------------------------------------------------------------------
 
 
-class FunctionOut(Schema):
+class ResultsFunctionOut(Schema):
     id: UUID
     name: str
 
@@ -70,9 +70,9 @@ class FigureOut(Schema):
     note: str
 
 
-class CellOut(Schema):
-    rater: FunctionOut = Field(description="The function whose people gave the ratings.")
-    rated: FunctionOut
+class ResultsCellOut(Schema):
+    rater: ResultsFunctionOut = Field(description="The function whose people gave the ratings.")
+    rated: ResultsFunctionOut
     score: float | None
     n: int | None
     shown: bool = Field(description=WITHHELD_HELP)
@@ -90,36 +90,36 @@ class CellOut(Schema):
 
 
 class MatrixRowOut(Schema):
-    rater: FunctionOut
-    cells: list[CellOut]
+    rater: ResultsFunctionOut
+    cells: list[ResultsCellOut]
 
 
-class MatrixOut(Schema):
+class ResultsMatrixOut(Schema):
     """Rows rate columns (rater → rated); the diagonal is a function about itself."""
 
-    columns: list[FunctionOut]
+    columns: list[ResultsFunctionOut]
     rows: list[MatrixRowOut]
 
 
-class OptionOut(Schema):
+class ResultsOptionOut(Schema):
     label: str
     count: int
     share: float
 
 
-class ItemOut(Schema):
+class ResultsItemOut(Schema):
     key: str
     text: str
     kind: str
     shown: bool = Field(description=WITHHELD_HELP)
     n: int | None
     reason: str
-    options: list[OptionOut]
+    options: list[ResultsOptionOut]
     mean: float | None
     scale: str
     reverse: bool
     disagreement: float | None = Field(description="Health check: normalised vote entropy.")
-    trends: list[OptionOut] = Field(description="Health check: better / same / worse.")
+    trends: list[ResultsOptionOut] = Field(description="Health check: better / same / worse.")
     change: ChangeOut | None
 
 
@@ -162,7 +162,7 @@ class TrendSeriesOut(Schema):
     points: list[TrendPointOut]
 
 
-class PartnershipOut(Schema):
+class ResultsPartnershipOut(Schema):
     id: UUID
     slug: str
     name: str
@@ -177,7 +177,7 @@ class CycleRefOut(Schema):
     title: str
     instrument: str
     kind: str
-    partnership: PartnershipOut | None
+    partnership: ResultsPartnershipOut | None
     status: str
     opens_at: datetime
     closes_at: datetime
@@ -218,14 +218,14 @@ class CycleResultsOut(Schema):
     k: int = Field(description="Smallest group shown, frozen when the cycle opened.")
     min_comments: int
     group: GroupOut
-    functions: list[FunctionOut] = Field(description="Breakdown choices.")
+    functions: list[ResultsFunctionOut] = Field(description="Breakdown choices.")
     bands: list[BandOut]
     headline: list[FigureOut]
-    matrix: MatrixOut | None = Field(description="Coordination only.")
+    matrix: ResultsMatrixOut | None = Field(description="Coordination only.")
     dimensions: list[FigureOut]
     reliability: list[ReliabilityOut]
     agreement: str
-    items: list[ItemOut]
+    items: list[ResultsItemOut]
     comments: list[CommentsOut]
     trends: list[TrendSeriesOut]
     previous: CycleRefOut | None
@@ -245,16 +245,16 @@ class SummaryOut(Schema):
 
 
 class PartnershipResultsOut(Schema):
-    partnership: PartnershipOut
+    partnership: ResultsPartnershipOut
     instruments: list[SummaryOut]
 
 
 class RollupRowOut(Schema):
-    partnership: PartnershipOut | None = Field(description="Null: workspace-wide surveys.")
+    partnership: ResultsPartnershipOut | None = Field(description="Null: workspace-wide surveys.")
     instruments: list[SummaryOut]
 
 
-class RollupOut(Schema):
+class ResultsRollupOut(Schema):
     """Sorted by partnership name: the numbers are for each team against its own past, not a
     ranking."""
 
@@ -331,7 +331,7 @@ def _csv(content: bytes, name: str) -> HttpResponse:
 # --- operations -----------------------------------------------------------------------------
 
 
-@router.get("/survey-results", response=RollupOut)
+@router.get("/survey-results", response=ResultsRollupOut)
 def get_survey_results_rollup(request: HttpRequest) -> selectors.Rollup:
     """Each visible partnership's latest headline numbers (sorted by name, never ranked) and
     ICC(1)/ICC(2) of psychological safety across partnerships."""

@@ -19,7 +19,7 @@ frames; everything after that is computation.
 import datetime
 import math
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -1806,3 +1806,53 @@ def export_rows(results: Sequence[CycleResults]) -> list[ExportRow]:
             for trend in item.trends:
                 add(item.text, f"trend: {trend.label}", trend.count, item.n, True, "")
     return rows
+
+
+# --- for other areas (insights): the same release, read without a member ------------------
+# Health snapshots, playbook signals, review packs and the function view need the released
+# survey figures of many partnerships at once, outside any request. They go through these,
+# so every number they use passed the same anonymity release as the results pages.
+
+Loaded = dict[int, _CycleData]
+
+
+def with_response_count(cycles: QuerySet[Cycle]) -> QuerySet[Cycle]:
+    """Annotate what ``cycle_state`` needs (the number of responses)."""
+    return cycles.annotate(response_count=_response_count())
+
+
+def latest_ready_cycles(
+    cycles: Iterable[Cycle],
+    *,
+    key: Callable[[Cycle], Any],
+    now: datetime.datetime | None = None,
+) -> dict[Any, Cycle]:
+    """The last cycle per ``key`` (cycles in close order) whose results are released."""
+    latest: dict[Any, Cycle] = {}
+    for cycle in cycles:
+        if cycle_state(cycle, now=now) == "ready":
+            latest[key(cycle)] = cycle  # ordered: the last one wins
+    return latest
+
+
+def released_load(cycles: Sequence[Cycle]) -> Loaded:
+    """Items and answers of the cycles, once, for ``released_results``/``released_summary``."""
+    return _cycles_load(cycles)
+
+
+def released_results(*, cycle: Cycle, loaded: Loaded) -> CycleResults:
+    """One cycle's results for everyone (no breakdown), as released to the pages."""
+    return _cycle_results_build(
+        cycle=cycle, group=Group(), series=[cycle], loaded=loaded, with_trends=False
+    )
+
+
+def released_summary(
+    *, name: str, kind: str, series: list[Cycle], loaded: Loaded
+) -> InstrumentSummary:
+    """The headline figures of an instrument's latest released cycle in ``series``."""
+    return _summary(name, kind, series, loaded, with_trends=False)
+
+
+def cycle_closed_on(cycle: Cycle) -> datetime.date:
+    return _closed(cycle)

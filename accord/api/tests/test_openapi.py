@@ -114,3 +114,25 @@ def test_docs_page_lists_every_operation_without_inline_code(db):
         assert "src=" in script
         assert "nonce=" in script
     assert "Content-Security-Policy" in response.headers
+
+
+def test_no_two_different_schemas_share_a_component_name(db, monkeypatch):
+    """Ninja files every model under its class name in one components map: a second model of
+    the same name silently replaces the first, and operations then document the wrong
+    shape. Every component must come from one model only."""
+    from ninja.openapi.schema import OpenAPISchema
+
+    from accord.api.api import api
+
+    clashes: set[str] = set()
+    add = OpenAPISchema.add_schema_definitions
+
+    def add_checked(self: OpenAPISchema, definitions: dict) -> None:
+        for name, definition in definitions.items():
+            if name in self.schemas and self.schemas[name] != definition:
+                clashes.add(name)
+        add(self, definitions)
+
+    monkeypatch.setattr(OpenAPISchema, "add_schema_definitions", add_checked)
+    api.get_openapi_schema()
+    assert not clashes, f"Schema names used by different models: {sorted(clashes)}"

@@ -163,3 +163,13 @@ def test_bad_signals_and_rules_are_refused():
     rule = Rule("x.y", "health", "conflicts", 50.0, True, "yoga", "why")
     with pytest.raises(ValueError, match="unknown play 'yoga'"):
         recommend([], rules=[rule])
+
+
+def test_higher_is_better_follows_the_rule_that_fires_the_play():
+    from accord.metrics.playbook import higher_is_better
+
+    assert higher_is_better("revisit_kpis", "health", "goal_progress") is True  # fires below
+    assert higher_is_better("facilitated_dialogue", "conflict_age", "any-uuid") is False
+    assert higher_is_better("junior_voices", "voice_share", "seniority:ic") is True
+    assert higher_is_better("junior_voices", "anonymous_only", "function:Sales") is False
+    assert higher_is_better("align_goals", "unknown_kind", "x") is True
