@@ -99,7 +99,7 @@ PLAYS: tuple[Play, ...] = (
             "Agree a decision, an owner and a date to check the outcome",
         ),
         why="Conflicts left open harden into positions; structured, interest-based dialogue "
-        "(Fisher & Ury, *Getting to Yes*) helps resolve them.",
+        "(Fisher & Ury, Getting to Yes) helps resolve them.",
     ),
     Play(
         key="involve_stakeholders",
