@@ -1,6 +1,6 @@
 """Voice equity over the API, with the page's privacy: group figures for whoever sees the
 partnership (levels and functions under the minimum group size withheld); individual rows
-for the partnership's leads and workspace admins and owners, or just the caller's own."""
+for the partnership's leads, or just the caller's own."""
 
 from datetime import date
 from typing import Any
@@ -88,7 +88,7 @@ class EquityOut(Schema):
         description="Totals per source; null when withheld (fewer than k people)."
     )
     individuals: list[ContributorOut] = Field(
-        description="Every person (leads, admins, owners), only your own row, or none."
+        description="Every person (the partnership's leads), only your own row, or none."
     )
 
 
@@ -113,7 +113,7 @@ def _group(group: EquityGroup) -> dict[str, Any]:
 def get_equity(request: HttpRequest, slug: str, days: str | None = None) -> dict[str, Any]:
     """Voice equity over the last `days` (30, 90 or 180; default 90): G*, evenness, voice
     share per level and function against headcount, flags, per-meeting figures; individual
-    rows only for the partnership's leads and workspace admins and owners (others get their
+    rows only for the partnership's leads (others get their
     own row). A constant number of queries."""
     membership = membership_of(request)
     try:

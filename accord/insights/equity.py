@@ -627,7 +627,7 @@ def partnership_equity(
 
     Level and function shares under the minimum group size are withheld, unless
     `reveal_small_groups` (for viewers who see every member's count anyway: the partnership's
-    leads, admins and owners), which shows them marked restricted. The anonymous-only flag
+    leads), which shows them marked restricted. The anonymous-only flag
     always needs k members: revealing it for a smaller group would point at people."""
     k = survey_thresholds_default(workspace=workspace).min_group
     start, end = window_bounds(since, until)

@@ -5,9 +5,11 @@
   least k members (the workspace's minimum group size) that does not let anyone subtract
   down to fewer than k. Source totals need the whole circle to reach k.
 - A person sees their own contribution counts (by source).
-- The partnership's lead (its lead, or a member with the lead role) and workspace admins and
-  owners see every person's counts, silent people as 0, and with them the shares of groups
-  under k (marked: they could add them up from the table anyway). Nobody else does.
+- The partnership's leads (its lead, or a member with the lead role) see every person's
+  counts, silent people as 0, and with them the shares of groups under k (marked: they
+  could add them up from the table anyway). Nobody else does — not the sponsor, and not
+  workspace admins or owners either: the issue reserves individual counts for the person
+  and the partnership's leads, and an admin who needs them becomes a lead on the record.
 """
 
 import datetime
@@ -53,10 +55,8 @@ def equity_days_parse(raw: str | None) -> int:
 
 
 def equity_can_see_people(*, membership: Membership, partnership: Partnership) -> bool:
-    """Workspace admins and owners, and the partnership's leads (its lead, or a member with
-    the lead role). The sponsor and other members do not."""
-    if membership.can_admin:
-        return True
+    """The partnership's leads (its lead, or a member with the lead role) only: not the
+    sponsor, other members, or workspace admins and owners."""
     people = person_ids_of(membership)
     if not people:
         return False

@@ -1,6 +1,6 @@
 """The voice page of a partnership: whose voice is heard (group figures for everyone who can
-see the partnership; individual counts for the person themself and the partnership's leads,
-admins and owners)."""
+see the partnership; individual counts for the person themself and the partnership's leads
+only)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
