@@ -147,7 +147,8 @@ def report_summary(pack: ReviewPack) -> list[str]:
     measured = [k for k in pack["kpis"] if k["on_target"] is not None]
     if measured:
         hit = sum(1 for k in measured if k["on_target"])
-        sentences.append(f"{hit} of {_count(len(measured), 'KPI')} with a target meet it.")
+        verb = "meets" if len(measured) == 1 else "meet"
+        sentences.append(f"{hit} of {_count(len(measured), 'KPI')} with a target {verb} it.")
     open_conflicts = sum(1 for c in pack["conflicts"] if not c["resolved"])
     resolved = len(pack["conflicts"]) - open_conflicts
     if pack["conflicts"]:
