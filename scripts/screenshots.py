@@ -173,6 +173,9 @@ def main() -> None:
                     page.wait_for_load_state("networkidle")
                     for chart in page.locator("[data-chart]").all():
                         chart.locator("svg, canvas").first.wait_for()
+                    charts = page.locator("[data-chart], .chart-box, .chart").count()
+                    if charts:
+                        page.wait_for_timeout(1500)  # let the charts finish animating
                     if name in FULL_PAGE:
                         tall_screenshot(page, OUT / f"{name}.png")
                     else:
