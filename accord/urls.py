@@ -45,6 +45,8 @@ urlpatterns = [
     path("w/<slug:ws>/playbook/", include("accord.insights.urls_playbook_ws")),
     path("w/<slug:ws>/reviews/", include("accord.insights.urls_reviews_ws")),
     path("w/<slug:ws>/reports/", include("accord.insights.urls_reports_ws")),
+    path("w/<slug:ws>/network/imports/", include("accord.network.urls_imports")),
+    path("w/<slug:ws>/network/", include("accord.network.urls_insights")),
     path("w/<slug:ws>/settings/insights/", include("accord.insights.urls_settings")),
     path(
         "w/<slug:ws>/partnerships/<slug:partnership>/health/",

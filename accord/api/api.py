@@ -39,6 +39,8 @@ from accord.insights.api_playbook import router as playbook_router
 from accord.insights.api_portfolio import router as portfolio_router
 from accord.insights.api_reports import router as reports_router
 from accord.insights.api_reviews import router as reviews_router
+from accord.network.api_imports import router as network_imports_router
+from accord.network.api_insights import router as network_router
 from accord.notifications.api import router as notifications_router
 from accord.org.api import router as org_router
 from accord.partnerships.api import router as partnerships_router
@@ -216,6 +218,8 @@ api.add_router("", playbook_router)
 api.add_router("", reviews_router)
 api.add_router("", portfolio_router)
 api.add_router("", reports_router)
+api.add_router("", network_imports_router)
+api.add_router("", network_router)
 
 # Last, so it only catches what nothing else matched: unknown API paths answer problem+json.
 fallback = Router(auth=None)

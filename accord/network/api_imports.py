@@ -1,0 +1,5 @@
+"""Network imports over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Network imports"])

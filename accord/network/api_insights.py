@@ -1,0 +1,5 @@
+"""Network over the API."""
+
+from ninja import Router
+
+router = Router(tags=["Network"])
