@@ -328,6 +328,23 @@ def main() -> int:
                 f"{name:34} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
                 f"CPU {cpu:6.1f} ms  {queries:2} queries{note}"
             )
+        # The daily job over the same data: every partnership's health snapshot, then the
+        # playbook on top of it (what `insights.tasks.health_snapshots_daily` runs).
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+        from django.utils import timezone
+
+        from accord.insights.refresh import insights_refresh
+        from accord.workspaces.models import Workspace
+
+        workspace = Workspace.objects.get(slug="bench")
+        started = time.perf_counter()
+        with CaptureQueriesContext(connection) as queries:
+            written = insights_refresh(workspace=workspace, today=timezone.localdate())
+        print(
+            f"{'health snapshots + playbook refresh':34} {time.perf_counter() - started:6.1f} s "
+            f"for {written:,} partnerships, {len(queries)} queries"
+        )
         if label.startswith("PostgreSQL"):
             from django.db import connections
 
