@@ -70,6 +70,7 @@ bench: install
 	env -u DATABASE_URL $(BIN)/python scripts/bench_conflicts.py
 	env -u DATABASE_URL $(BIN)/python scripts/bench_survey.py
 	env -u DATABASE_URL $(BIN)/python scripts/bench_portfolio.py
+	env -u DATABASE_URL $(BIN)/python scripts/bench_network.py --quick
 
 screenshots: install
 	env -u DATABASE_URL $(BIN)/python scripts/screenshots.py

@@ -172,6 +172,10 @@ ACCOUNT_RATE_LIMITS = {
 ACCORD_ALLOW_SIGNUP = env_bool("ACCORD_ALLOW_SIGNUP", True)
 ACCORD_SHOW_DEMO_LOGINS = env_bool("ACCORD_SHOW_DEMO_LOGINS", False)
 ACCORD_INVITATION_DAYS = env_int("ACCORD_INVITATION_DAYS", 14, minimum=1)
+# Largest collaboration-metadata upload (Slack export, mbox, CSV) accepted, in bytes.
+ACCORD_NETWORK_IMPORT_MAX_BYTES = env_int(
+    "ACCORD_NETWORK_IMPORT_MAX_BYTES", 2 * 1024**3, minimum=1024
+)
 
 # --- Email ----------------------------------------------------------------------------------
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "console://"))}

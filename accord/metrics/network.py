@@ -253,7 +253,8 @@ def betweenness(
 ) -> Betweenness:
     """Unweighted betweenness, normalised by (n − 1)(n − 2)/2 as networkx does for undirected
     graphs. Exact (Brandes) up to ``exact_max`` people; beyond, estimated from ``pivots``
-    sampled sources (Brandes & Pich 2007) and scaled by n / pivots."""
+    sampled sources (Brandes & Pich 2007) as networkx's ``k=pivots`` estimate (same pivots,
+    same extrapolation; see ``pivot_betweenness``)."""
     n = ties.n
     if n < 3:
         return Betweenness(np.zeros(n), True, None)
@@ -266,26 +267,50 @@ def betweenness(
     )
 
 
+def pivot_sources(n: int, pivots: int, seed: int = 1) -> list[int]:
+    """The pivots: ``min(pivots, n)`` people drawn as networkx draws them for
+    ``betweenness_centrality(k=pivots, seed=seed)`` on nodes 0…n−1 (``random.Random(seed)
+    .sample``), so the estimate can be checked against networkx value for value."""
+    return random.Random(seed).sample(range(n), min(pivots, n))
+
+
 def pivot_betweenness(ties: Ties, *, pivots: int, seed: int = 1) -> FloatArray:
-    """Raw (unnormalised, undirected) betweenness estimated from sampled source nodes."""
+    """Raw (unnormalised, undirected) betweenness estimated from sampled source nodes.
+
+    The estimator is networkx's (3.5+) for ``k`` pivots with endpoints excluded: a person's
+    summed dependencies are extrapolated from the pivots that are not that person — by
+    (n − 1) / k for a non-pivot and (n − 1) / (k − 1) for a pivot (whose own row is always
+    zero) — which is unbiased for every person, pivots included."""
     n = ties.n
-    k = min(pivots, n)
-    rng = np.random.default_rng(seed)
-    sources = rng.choice(n, size=k, replace=False)
+    sources = pivot_sources(n, pivots, seed)
+    k = len(sources)
     graph = graph_of(ties)
-    # igraph's subset betweenness sums the dependencies of the chosen sources on all targets
-    # (each unordered pair once, as in the exact count); n / k extrapolates to all sources.
+    # igraph's subset betweenness sums, for each chosen source, its dependencies on all
+    # targets, halved for an undirected graph (so k = n gives the exact count).
     raw = np.asarray(
-        graph.betweenness(directed=False, sources=sources.tolist(), targets=None),
+        graph.betweenness(directed=False, sources=sources, targets=None),
         dtype=np.float64,
     )
-    return raw * (n / k) if k < n else raw
+    if k >= n:
+        return raw
+    scale = np.full(n, (n - 1) / k)
+    scale[sources] = (n - 1) / max(k - 1, 1)
+    estimate: FloatArray = raw * scale
+    return estimate
 
 
-def constraint(ties: Ties, *, weighted: bool = False) -> FloatArray:
-    """Burt's constraint per person (NaN for isolates), as networkx ``constraint``."""
+def constraint(
+    ties: Ties, *, weighted: bool = False, people: Sequence[int] | None = None
+) -> FloatArray:
+    """Burt's constraint per person (NaN for isolates), as networkx ``constraint``; for the
+    given ``people`` only (in that order) when named — on a dense network of thousands the
+    whole vector costs far more than the few people a report shows."""
     graph = graph_of(ties)
-    values = graph.constraint(weights="weight" if weighted else None)
+    weights = "weight" if weighted else None
+    if people is not None:
+        values = graph.constraint(list(people), weights=weights) if len(people) else []
+    else:
+        values = graph.constraint(weights=weights)
     return np.asarray(values, dtype=np.float64)
 
 
@@ -340,3 +365,176 @@ def reciprocity(
         return None
     reverse = (pairs % n) * np.int64(n) + pairs // n
     return float(np.isin(reverse, pairs, assume_unique=True).mean())
+
+
+# --- density, after-hours, sampled betweenness check, change between windows -------------
+
+
+@dataclass(frozen=True)
+class Density:
+    """Tie density: ties present over ties possible. Within a group of n people n(n − 1)/2
+    pairs are possible, between groups of n and m people n·m; the network's n(n − 1)/2."""
+
+    overall: float | None
+    matrix: FloatArray  # NaN where no pair is possible (a group of one, or empty)
+
+
+def density(ties: Ties, groups: Sequence[int] | NDArray[np.integer], n_groups: int) -> Density:
+    """Density of the whole network and of every pair of groups (Wasserman & Faust 1994,
+    §4.2): the function × function tie counts divided by the pairs of people possible."""
+    g = _as_int(groups)
+    counts = function_matrix(ties, g, n_groups).astype(np.float64)
+    size = np.bincount(g, minlength=n_groups).astype(np.float64)
+    possible = np.outer(size, size)
+    np.fill_diagonal(possible, size * (size - 1) / 2.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        matrix = np.where(possible > 0, counts / np.where(possible > 0, possible, 1.0), np.nan)
+    pairs = ties.n * (ties.n - 1) / 2.0
+    return Density(ties.count / pairs if pairs > 0 else None, matrix)
+
+
+@dataclass(frozen=True)
+class AfterHours:
+    """Interactions sent outside the sender's working hours, in the sender's time zone."""
+
+    after: int
+    total: int
+    share: float | None
+    groups_after: IntArray  # per group code, by the sender's group
+    groups_total: IntArray
+
+    def group_share(self, code: int) -> float | None:
+        total = int(self.groups_total[code])
+        return int(self.groups_after[code]) / total if total else None
+
+
+def after_hours(
+    occurred: Sequence[int] | NDArray[np.integer],
+    sender: Sequence[int] | NDArray[np.integer],
+    zones: Sequence[str],
+    *,
+    start_hour: int,
+    end_hour: int,
+    groups: Sequence[int] | NDArray[np.integer],
+    n_groups: int,
+    weekends: bool = False,
+) -> AfterHours:
+    """Share of interactions (epoch seconds, UTC) whose local hour in the sender's time zone
+    (``zones[sender]``, an IANA name; daylight saving included) falls outside
+    [start_hour, end_hour); with ``weekends``, Saturday and Sunday count as after hours too.
+    Interactions of unknown senders (index < 0) are left out. Vectorised: one polars time-zone
+    conversion per distinct zone."""
+    import polars as pl
+
+    if not 0 <= start_hour <= 24 or not 0 <= end_hour <= 24 or start_hour >= end_hour:
+        raise ValueError("working hours need 0 ≤ start < end ≤ 24")
+    t = _as_int(occurred)
+    s = _as_int(sender)
+    g = _as_int(groups)
+    if t.shape != s.shape:
+        raise ValueError("occurred and sender must have the same length")
+    keep = (s >= 0) & (s < len(zones))
+    t, s = t[keep], s[keep]
+    names, zone_of = np.unique(
+        np.asarray(list(zones) or ["UTC"], dtype=object), return_inverse=True
+    )
+    event_zone = zone_of[s] if s.size else np.zeros(0, dtype=np.int64)
+    outside = np.zeros(t.size, dtype=bool)
+    for code, name in enumerate(names.tolist()):
+        mask = event_zone == code
+        if not mask.any():
+            continue
+        local = (
+            pl.Series(t[mask] * 1_000_000, dtype=pl.Int64)
+            .cast(pl.Datetime("us", "UTC"))
+            .dt.convert_time_zone(str(name) or "UTC")
+        )
+        hour = local.dt.hour().to_numpy()
+        off = (hour < start_hour) | (hour >= end_hour)
+        if weekends:
+            off |= local.dt.weekday().to_numpy() >= 6  # ISO: Saturday 6, Sunday 7
+        outside[mask] = off
+    sender_group = g[s] if s.size else np.zeros(0, dtype=np.int64)
+    groups_total = np.bincount(sender_group, minlength=n_groups).astype(np.int64)
+    groups_after = np.bincount(sender_group[outside], minlength=n_groups).astype(np.int64)
+    after = int(outside.sum())
+    total = int(t.size)
+    return AfterHours(after, total, after / total if total else None, groups_after, groups_total)
+
+
+def rank_correlation(first: FloatArray, second: FloatArray) -> float | None:
+    """Spearman's rank correlation (average ranks for ties); None when either is constant."""
+    from scipy.stats import spearmanr
+
+    if first.size < 3 or np.ptp(first) == 0 or np.ptp(second) == 0:
+        return None
+    return float(spearmanr(first, second).statistic)
+
+
+def betweenness_check(
+    ties: Ties, *, sample: int = 1000, pivots: int = DEFAULT_PIVOTS, seed: int = 1
+) -> float | None:
+    """How well pivot sampling ranks brokers on this network: on a snowball sample of about
+    ``sample`` people (breadth-first from a random person, so the local structure is kept),
+    the rank correlation between exact betweenness and the estimate from pivots drawn at the
+    same fraction (``pivots / n``, at least 10) as on the whole network."""
+    if ties.count == 0:
+        return None
+    graph = graph_of(ties)
+    rng = np.random.default_rng(seed)
+    degree = np.asarray(graph.degree(), dtype=np.int64)
+    start = int(rng.choice(np.flatnonzero(degree > 0)))
+    order = graph.bfs(start)[0][:sample]
+    sub_nodes = np.asarray(order, dtype=np.int64)
+    if sub_nodes.size < 10:
+        return None
+    position = np.full(ties.n, -1, dtype=np.int64)
+    position[sub_nodes] = np.arange(sub_nodes.size)
+    inside = (position[ties.a] >= 0) & (position[ties.b] >= 0)
+    lo = np.minimum(position[ties.a[inside]], position[ties.b[inside]])
+    hi = np.maximum(position[ties.a[inside]], position[ties.b[inside]])
+    sub = Ties(int(sub_nodes.size), lo, hi, ties.weight[inside])
+    exact = betweenness(sub, exact_max=sub.n).values
+    fraction = min(1.0, pivots / ties.n)
+    k = min(sub.n, max(10, round(fraction * sub.n)))
+    estimated = pivot_betweenness(sub, pivots=k, seed=seed)
+    return rank_correlation(exact, estimated)
+
+
+@dataclass(frozen=True)
+class WindowFigures:
+    """What two windows are compared on: overall E-I, modularity, density and E-I by group
+    name (a group missing from one window is not compared)."""
+
+    ei_index: float | None
+    modularity: float | None
+    density: float | None
+    groups_ei: dict[str, float | None]
+
+
+@dataclass(frozen=True)
+class WindowChange:
+    ei_index: float | None
+    modularity: float | None
+    density: float | None
+    groups_ei: dict[str, float | None]
+
+
+def _delta(before: float | None, after: float | None) -> float | None:
+    if before is None or after is None:
+        return None
+    return after - before
+
+
+def window_change(before: WindowFigures, after: WindowFigures) -> WindowChange:
+    """Change from one window to the next: later minus earlier, None where either is missing."""
+    return WindowChange(
+        _delta(before.ei_index, after.ei_index),
+        _delta(before.modularity, after.modularity),
+        _delta(before.density, after.density),
+        {
+            name: _delta(before.groups_ei.get(name), value)
+            for name, value in after.groups_ei.items()
+            if name in before.groups_ei
+        },
+    )

@@ -6,6 +6,7 @@ selected. Identities are matched by e-mail address, case-insensitively after tri
 nothing is guessed — an address that is not a known person is counted as unmatched.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,53 +101,73 @@ def people_read(path: Path) -> People:
     )
 
 
-def events_pairs(path: Path, people: People) -> Pairs:
-    """Every (sender, recipient) pair of the events file as person indices."""
+CHUNK_ROWS = 250_000  # events read at a time: memory stays bounded on any file size
+
+
+def events_pairs(
+    path: Path,
+    people: People,
+    *,
+    chunk_rows: int = CHUNK_ROWS,
+    progress: Callable[[int], None] | None = None,
+) -> Pairs:
+    """Every (sender, recipient) pair of the events file as person indices.
+
+    The file is read ``chunk_rows`` events at a time; each chunk is reduced to two int32
+    arrays and the set of unknown identities before the next is read, so memory grows with
+    the number of pairs (8 bytes each), not with the text of the file. ``progress`` is told
+    the number of events read so far after each chunk."""
     header = _header(path)
     _require(path, header, EVENTS_REQUIRED)
     lookup = people.frame.select(
-        pl.col("email").alias("identity"), pl.col("index").cast(pl.Int64)
+        pl.col("email").alias("identity"), pl.col("index").cast(pl.Int32)
     ).lazy()
-    events = (
+    batches = (
         pl.scan_csv(path, infer_schema=False, encoding="utf8-lossy")
         .rename(lambda c: c.strip().lower())
         .select("sender", "recipients")
-        .with_columns(
-            pl.col("sender").str.strip_chars().str.to_lowercase(),
-            pl.col("recipients").fill_null(""),
+        .collect_batches(chunk_size=chunk_rows)
+    )
+    senders: list[NDArray[np.int32]] = []
+    recipients: list[NDArray[np.int32]] = []
+    unknown: set[str] = set()
+    count = 0
+    for batch in batches:
+        count += batch.height
+        pairs = (
+            batch.lazy()
+            .select(
+                pl.col("sender").fill_null("").str.strip_chars().str.to_lowercase(),
+                pl.col("recipients").fill_null("").str.split(";"),
+            )
+            .explode("recipients")
+            .with_columns(pl.col("recipients").str.strip_chars().str.to_lowercase())
+            .filter(pl.col("recipients") != "")
+            .join(lookup, left_on="sender", right_on="identity", how="left")
+            .rename({"index": "s"})
+            .join(
+                lookup, left_on="recipients", right_on="identity", how="left", maintain_order="left"
+            )
+            .rename({"index": "r"})
+            .collect()
         )
-        .with_row_index("event")
-    )
-    exploded = (
-        events.with_columns(pl.col("recipients").str.split(";"))
-        .explode("recipients")
-        .with_columns(pl.col("recipients").str.strip_chars().str.to_lowercase())
-        .filter(pl.col("recipients") != "")
-    )
-    joined = (
-        exploded.join(lookup, left_on="sender", right_on="identity", how="left")
-        .rename({"index": "s"})
-        .join(lookup, left_on="recipients", right_on="identity", how="left")
-        .rename({"index": "r"})
-        .select(
-            pl.col("s").fill_null(-1),
-            pl.col("r").fill_null(-1),
-            "sender",
-            "recipients",
-        )
-        .collect(engine="streaming")
-    )
-    count = events.select(pl.len()).collect().item()
-    unknown = pl.concat(
-        [
-            joined.filter(pl.col("s") < 0).select(pl.col("sender").alias("identity")),
-            joined.filter(pl.col("r") < 0).select(pl.col("recipients").alias("identity")),
-        ]
-    )["identity"]
-    unmatched = sorted(x for x in unknown.unique().to_list() if x)
+        unknown.update(pairs.filter(pl.col("s").is_null())["sender"].unique().to_list())
+        unknown.update(pairs.filter(pl.col("r").is_null())["recipients"].unique().to_list())
+        senders.append(pairs["s"].fill_null(-1).to_numpy())
+        recipients.append(pairs["r"].fill_null(-1).to_numpy())
+        del pairs
+        if progress is not None:
+            progress(count)
+    unknown.discard("")
     return Pairs(
-        events=int(count),
-        sender=joined["s"].to_numpy().astype(np.int64),
-        recipient=joined["r"].to_numpy().astype(np.int64),
-        unmatched=unmatched,
+        events=count,
+        sender=_joined(senders),
+        recipient=_joined(recipients),
+        unmatched=sorted(unknown),
     )
+
+
+def _joined(parts: list[NDArray[np.int32]]) -> NDArray[np.int64]:
+    if not parts:
+        return np.zeros(0, dtype=np.int64)
+    return np.concatenate(parts).astype(np.int64)

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from accord.network.pending import pending
+from accord.network import insight_views
 
 urlpatterns = [
-    path("", pending, name="network_home"),
+    path("", insight_views.network_home, name="network_home"),
+    path("refresh/", insight_views.network_refresh, name="network_refresh"),
 ]

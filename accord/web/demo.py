@@ -24,6 +24,7 @@ from accord.governance.demo_conflicts import demo_conflicts_build
 from accord.governance.demo_decisions import demo_decisions_build
 from accord.governance.demo_raci import demo_raci_build
 from accord.insights.demo import demo_insights_build
+from accord.network.demo_network import demo_network_build
 from accord.org.actions import FUNCTION_FIELDS, PERSON_FIELDS
 from accord.org.models import Function, Person, PersonSkill, Seniority, Skill
 from accord.surveys.demo import demo_surveys_build
@@ -158,6 +159,7 @@ def demo_build(*, seed: int = DEMO_SEED, today: date | None = None) -> DemoSumma
         demo_comms_build(brightwater, today=day)
         demo_surveys_build(brightwater, today=day)
         demo_insights_build(brightwater, today=day)
+        demo_network_build(brightwater, today=day)
     logins = tuple(
         DemoLogin(
             email=email,

@@ -66,6 +66,7 @@ def navigation_for(request: HttpRequest, membership: Any) -> list[NavItem]:
         ("Communication", reverse("update_feed", args=[slug]), "chat", _comms_active),
         ("Surveys", reverse("survey_home", args=[slug]), "pulse", None),
         ("Insights", reverse("portfolio", args=[slug]), "sparkle", _insights_active(slug)),
+        ("Network", reverse("network_home", args=[slug]), "network", None),
         ("People", reverse("person_list", args=[slug]), "people", None),
         ("Functions", reverse("function_list", args=[slug]), "grid", None),
         ("Settings", reverse("workspace_settings", args=[slug]), "cog", None),

@@ -129,3 +129,101 @@ def test_overload_and_reciprocity():
     empty = network.ties_from_events([], [], n=3)
     assert network.overload(empty).gini_weighted_degree is None
     assert network.modularity(empty, [0, 1, 1]) is None
+
+
+def test_density_of_the_network_and_of_every_pair_of_groups():
+    """Density is ties over possible pairs: n(n − 1)/2 inside a group, n·m between two."""
+    graph = nx.karate_club_graph()
+    ties, groups = _karate()
+    result = network.density(ties, groups, 2)
+    assert result.overall == pytest.approx(nx.density(graph))
+    sizes = np.bincount(groups)
+    counts = network.function_matrix(ties, groups, 2)
+    assert result.matrix[0, 0] == pytest.approx(counts[0, 0] / (sizes[0] * (sizes[0] - 1) / 2))
+    assert result.matrix[0, 1] == pytest.approx(counts[0, 1] / (sizes[0] * sizes[1]))
+    assert result.matrix[0, 1] == result.matrix[1, 0]
+    lonely = network.density(network.ties_from_events([], [], n=1), [0], 1)
+    assert lonely.overall is None
+    assert np.isnan(lonely.matrix[0, 0])
+
+
+def _epoch(text: str) -> int:
+    import datetime
+
+    return int(datetime.datetime.fromisoformat(text).timestamp())
+
+
+def test_after_hours_uses_each_senders_time_zone_with_daylight_saving():
+    """09:30 UTC is working time in Dublin but 02:30 in Los Angeles; in July Dublin is UTC+1,
+    so 17:30 UTC is 18:30 there (inside 8–19) and 18:30 UTC is 19:30 (after hours)."""
+    zones = ["Europe/Dublin", "America/Los_Angeles", ""]
+    occurred = [
+        _epoch("2026-01-14T09:30:00+00:00"),  # Dublin 09:30 — working
+        _epoch("2026-01-14T09:30:00+00:00"),  # LA 01:30 — after hours
+        _epoch("2026-07-14T17:30:00+00:00"),  # Dublin 18:30 (IST) — working
+        _epoch("2026-07-14T18:30:00+00:00"),  # Dublin 19:30 — after hours
+        _epoch("2026-07-14T07:59:00+00:00"),  # blank zone = UTC 07:59 — after hours
+        _epoch("2026-07-14T12:00:00+00:00"),  # unknown sender — left out
+    ]
+    sender = [0, 1, 0, 0, 2, -1]
+    result = network.after_hours(
+        occurred, sender, zones, start_hour=8, end_hour=19, groups=[0, 1, 1], n_groups=2
+    )
+    assert (result.after, result.total) == (3, 5)
+    assert result.share == pytest.approx(0.6)
+    assert result.groups_after.tolist() == [1, 2]
+    assert result.groups_total.tolist() == [3, 2]
+    assert result.group_share(0) == pytest.approx(1 / 3)
+    # A Saturday midday counts only when weekends are after hours.
+    saturday = [_epoch("2026-01-17T12:00:00+00:00")]
+    plain = network.after_hours(
+        saturday, [0], zones, start_hour=8, end_hour=19, groups=[0, 1, 1], n_groups=2
+    )
+    assert plain.after == 0
+    strict = network.after_hours(
+        saturday,
+        [0],
+        zones,
+        start_hour=8,
+        end_hour=19,
+        groups=[0, 1, 1],
+        n_groups=2,
+        weekends=True,
+    )
+    assert strict.after == 1
+    none = network.after_hours(
+        [], [], zones, start_hour=8, end_hour=19, groups=[0, 1, 1], n_groups=2
+    )
+    assert none.share is None
+    assert none.group_share(1) is None
+    with pytest.raises(ValueError, match="working hours"):
+        network.after_hours([], [], zones, start_hour=19, end_hour=8, groups=[0, 1, 1], n_groups=2)
+
+
+def test_betweenness_check_reports_a_high_rank_correlation_on_a_structured_graph():
+    graph = nx.barabasi_albert_graph(1500, 3, seed=11)
+    ties, _ = _ties_of(graph)
+    rho = network.betweenness_check(ties, sample=600, pivots=300, seed=4)
+    assert rho is not None
+    assert rho > 0.85
+    assert network.betweenness_check(network.ties_from_events([], [], n=5)) is None
+    assert network.rank_correlation(np.array([1.0, 2.0, 3.0]), np.array([3.0, 5.0, 9.0])) == 1.0
+
+
+def test_window_change_is_later_minus_earlier_and_skips_missing_values():
+    before = network.WindowFigures(-0.2, 0.3, 0.1, {"Sales": -0.5, "Finance": None, "Gone": 0.1})
+    after = network.WindowFigures(0.1, 0.25, None, {"Sales": -0.25, "Finance": 0.2, "New": 0.0})
+    change = network.window_change(before, after)
+    assert change.ei_index == pytest.approx(0.3)
+    assert change.modularity == pytest.approx(-0.05)
+    assert change.density is None
+    assert change.groups_ei == {"Sales": pytest.approx(0.25), "Finance": None}
+
+
+def test_constraint_for_some_people_equals_the_full_vector_at_those_people():
+    graph = nx.krackhardt_kite_graph()
+    ties, _ = _ties_of(graph)
+    full = network.constraint(ties)
+    some = network.constraint(ties, people=[7, 0, 9])
+    assert some.tolist() == pytest.approx([full[7], full[0], full[9]], nan_ok=True)
+    assert network.constraint(ties, people=[]).size == 0

@@ -265,8 +265,8 @@ def test_demo_build_runs_a_bounded_number_of_queries(db, django_assert_max_num_q
     """People, skills, check-ins and measurements are written in bulk; partnerships, goals and
     the governance and communication records (a fixed demo set) go through actions one by one,
     so the count is bounded by the demo's size, not by the number of people. (1,364 when the
-    communication demo was added.)"""
-    with django_assert_max_num_queries(1700):
+    communication demo was added; 1,805 with the insights and network demos.)"""
+    with django_assert_max_num_queries(2000):
         demo()
 
 
