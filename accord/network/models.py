@@ -121,11 +121,18 @@ class Interaction(models.Model):
     No uuid and no timestamps of its own: there are millions of these."""
 
     id = models.BigAutoField(primary_key=True)
-    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    # Indexes cost every insert, and there are millions of inserts: the workspace is covered
+    # by the two composite indexes below; sender and recipient are only ever read through a
+    # window scan, and deleting an identity (rare) may scan.
+    workspace = models.ForeignKey(
+        Workspace, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     batch = models.ForeignKey(NetworkImport, on_delete=models.CASCADE, related_name="+")
     occurred_at = models.DateTimeField()
-    sender = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="+")
+    sender = models.ForeignKey(Identity, on_delete=models.CASCADE, related_name="+", db_index=False)
+    recipient = models.ForeignKey(
+        Identity, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices, default=Channel.OTHER)
     # Hash of (time, sender, recipient, channel, the source's event id if any): the same
     # event imported again from another file is not counted twice.
