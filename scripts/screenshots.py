@@ -163,6 +163,8 @@ def main() -> None:
                     "voice": ws + "partnerships/wholesale-margin-recovery/voice/",
                     "review-report": review_report_url(page, ws),
                     "quarterly-report": ws + "reports/quarterly/",
+                    "network": ws + "network/",
+                    "network-imports": ws + "network/imports/",
                 }
                 for name, url in shots.items():
                     response = page.goto(url)
