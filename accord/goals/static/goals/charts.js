@@ -3,24 +3,6 @@
 (function () {
   "use strict";
 
-  function css(name, fallback) {
-    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-    return value || fallback;
-  }
-
-  function palette() {
-    return {
-      text: css("--text", "#1f2937"),
-      muted: css("--text-muted", "#6b7280"),
-      border: css("--border", "#e5e7eb"),
-      brand: css("--brand", "#4f46e5"),
-      ok: css("--ok", "#15803d"),
-      warn: css("--warn", "#b45309"),
-      danger: css("--danger", "#b91c1c"),
-      info: css("--info", "#0369a1")
-    };
-  }
-
   function axes(colors, unit) {
     return {
       xAxis: {
@@ -118,33 +100,7 @@
     return option;
   }
 
-  function render(root) {
-    if (typeof window.echarts === "undefined") { return; }
-    root.querySelectorAll("[data-chart]").forEach(function (box) {
-      var source = document.getElementById(box.dataset.source);
-      var text = box.dataset.json || (source && source.textContent);
-      if (!text) { return; }
-      var data = JSON.parse(text);
-      var colors = palette();
-      var existing = window.echarts.getInstanceByDom(box);
-      if (existing) { existing.dispose(); }
-      var chart = window.echarts.init(box, null, { renderer: "svg" });
-      chart.setOption(box.dataset.chart === "kpi" ? kpiOption(data, colors) : goalOption(data, colors));
-      box.classList.add("chart-ready");
-    });
-  }
-
-  function start() {
-    render(document);
-    window.addEventListener("resize", function () {
-      document.querySelectorAll("[data-chart]").forEach(function (box) {
-        var chart = window.echarts && window.echarts.getInstanceByDom(box);
-        if (chart) { chart.resize(); }
-      });
-    });
-    // A check-in swaps the summary and the chart in: draw the new one.
-    document.body.addEventListener("htmx:afterSettle", function () { render(document); });
-  }
-
-  if (document.readyState !== "loading") { start(); } else { document.addEventListener("DOMContentLoaded", start); }
+  window.AccordCharts.mount("data-chart", function (data, colors, box) {
+    return box.dataset.chart === "kpi" ? kpiOption(data, colors) : goalOption(data, colors);
+  });
 })();

@@ -4,23 +4,6 @@
 (function () {
   "use strict";
 
-  function css(name, fallback) {
-    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-    return value || fallback;
-  }
-
-  function palette() {
-    return {
-      text: css("--text", "#161b26"),
-      muted: css("--text-muted", "#525c6e"),
-      border: css("--border", "#dfe3ea"),
-      brand: css("--brand", "#3b48c4"),
-      ok: css("--ok", "#1d7a46"),
-      warn: css("--warn", "#8a5a00"),
-      danger: css("--danger", "#b4232c")
-    };
-  }
-
   function distributionOption(data, colors) {
     return {
       grid: { left: 40, right: 16, top: 16, bottom: 40 },
@@ -84,31 +67,8 @@
 
   var BUILDERS = { distribution: distributionOption, trend: trendOption, heatmap: heatmapOption, kpis: kpiOption };
 
-  function render(root) {
-    if (typeof window.echarts === "undefined") { return; }
-    root.querySelectorAll("[data-portfolio-chart]").forEach(function (box) {
-      var source = document.getElementById(box.dataset.source);
-      if (!source) { return; }
-      var data = JSON.parse(source.textContent);
-      var build = BUILDERS[data.kind];
-      if (!build) { return; }
-      var existing = window.echarts.getInstanceByDom(box);
-      if (existing) { existing.dispose(); }
-      var chart = window.echarts.init(box, null, { renderer: "svg" });
-      chart.setOption(build(data, palette()));
-      box.classList.add("chart-ready");
-    });
-  }
-
-  function start() {
-    render(document);
-    window.addEventListener("resize", function () {
-      document.querySelectorAll("[data-portfolio-chart]").forEach(function (box) {
-        var chart = window.echarts && window.echarts.getInstanceByDom(box);
-        if (chart) { chart.resize(); }
-      });
-    });
-  }
-
-  if (document.readyState !== "loading") { start(); } else { document.addEventListener("DOMContentLoaded", start); }
+  window.AccordCharts.mount("data-portfolio-chart", function (data, colors) {
+    var build = BUILDERS[data.kind];
+    return build ? build(data, colors) : null;
+  });
 })();

@@ -3,24 +3,6 @@
 (function () {
   "use strict";
 
-  function css(name, fallback) {
-    var value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-    return value || fallback;
-  }
-
-  function palette() {
-    return {
-      text: css("--text", "#161b26"),
-      muted: css("--text-muted", "#525c6e"),
-      border: css("--border", "#dfe3ea"),
-      brand: css("--brand", "#3b48c4"),
-      ok: css("--ok", "#1d7a46"),
-      warn: css("--warn", "#8a5a00"),
-      danger: css("--danger", "#b4232c"),
-      info: css("--info", "#185e9a")
-    };
-  }
-
   var SERIES_COLOURS = ["#3b48c4", "#1d7a46", "#b45309", "#7a3cc4", "#0369a1", "#b4232c",
     "#4d7c0f", "#be185d", "#0f766e", "#92400e", "#4338ca"];
 
@@ -92,33 +74,8 @@
 
   var BUILDERS = { bars: barsOption, trend: trendOption, stacked: stackedOption };
 
-  function render(root) {
-    if (typeof window.echarts === "undefined") { return; }
-    root.querySelectorAll("[data-results-chart]").forEach(function (box) {
-      var source = document.getElementById(box.dataset.source);
-      if (!source) { return; }
-      var data = JSON.parse(source.textContent);
-      var build = BUILDERS[data.kind];
-      if (!build) { return; }
-      var existing = window.echarts.getInstanceByDom(box);
-      if (existing) { existing.dispose(); }
-      var chart = window.echarts.init(box, null, { renderer: "svg" });
-      chart.setOption(build(data, palette()));
-      box.classList.add("chart-ready");
-    });
-  }
-
-  function start() {
-    render(document);
-    window.addEventListener("resize", function () {
-      document.querySelectorAll("[data-results-chart]").forEach(function (box) {
-        var chart = window.echarts && window.echarts.getInstanceByDom(box);
-        if (chart) { chart.resize(); }
-      });
-    });
-    // A breakdown swaps the results in: draw their charts.
-    document.body.addEventListener("htmx:afterSettle", function () { render(document); });
-  }
-
-  if (document.readyState !== "loading") { start(); } else { document.addEventListener("DOMContentLoaded", start); }
+  window.AccordCharts.mount("data-results-chart", function (data, colors) {
+    var build = BUILDERS[data.kind];
+    return build ? build(data, colors) : null;
+  });
 })();
