@@ -37,6 +37,7 @@ by partnership and person), however many partnerships are asked for.
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
@@ -150,77 +151,54 @@ def contribution_breakdown(
         if row is not None:
             row[source] += int(n)
 
-    updates = (
-        StatusUpdate.objects.filter(
-            workspace=workspace, partnership_id__in=ids, posted_at__gte=start, posted_at__lt=end
-        )
-        .values_list("partnership_id", "author_id")
-        .annotate(n=Count("pk"))
-        .order_by()
+    # Attributed sources counted the same way: (source, model, its partnership, its person,
+    # its moment, what else must hold). Anonymous input never names a person, so it never
+    # counts as anyone's contribution.
+    counted: tuple[tuple[str, Any, str, str, str, dict[str, Any]], ...] = (
+        ("updates", StatusUpdate, "partnership_id", "author_id", "posted_at", {}),
+        ("comments", UpdateComment, "update__partnership_id", "author_id", "created_at", {}),
+        (
+            "asks_answered",
+            Ask,
+            "update__partnership_id",
+            "answered_by_id",
+            "answered_at",
+            {"answered_by__isnull": False},
+        ),
+        (
+            "decision_input",
+            DecisionResponse,
+            "decision__partnership_id",
+            "person_id",
+            "created_at",
+            {"anonymous": False, "person__isnull": False},
+        ),
+        (
+            "concerns",
+            Concern,
+            "proposal__decision__partnership_id",
+            "raised_by_id",
+            "created_at",
+            {"anonymous": False, "raised_by__isnull": False},
+        ),
     )
-    for partnership_id, person_id, n in updates:
-        add("updates", partnership_id, person_id, n)
-
-    comments = (
-        UpdateComment.objects.filter(
-            workspace=workspace,
-            update__partnership_id__in=ids,
-            created_at__gte=start,
-            created_at__lt=end,
+    for source, model, partnership_path, person_field, moment, extra in counted:
+        rows = (
+            model._default_manager.filter(
+                workspace=workspace,
+                **{
+                    f"{partnership_path}__in": ids,
+                    f"{moment}__gte": start,
+                    f"{moment}__lt": end,
+                },
+                **extra,
+            )
+            .values_list(partnership_path, person_field)
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        .values_list("update__partnership_id", "author_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for partnership_id, person_id, n in comments:
-        add("comments", partnership_id, person_id, n)
-
-    asks = (
-        Ask.objects.filter(
-            workspace=workspace,
-            update__partnership_id__in=ids,
-            answered_by__isnull=False,
-            answered_at__gte=start,
-            answered_at__lt=end,
-        )
-        .values_list("update__partnership_id", "answered_by_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for partnership_id, person_id, n in asks:
-        add("asks_answered", partnership_id, person_id, n)
-
-    responses = (
-        DecisionResponse.objects.filter(
-            workspace=workspace,
-            decision__partnership_id__in=ids,
-            anonymous=False,
-            person__isnull=False,
-            created_at__gte=start,
-            created_at__lt=end,
-        )
-        .values_list("decision__partnership_id", "person_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for partnership_id, person_id, n in responses:
-        add("decision_input", partnership_id, person_id, n)
-
-    concerns = (
-        Concern.objects.filter(
-            workspace=workspace,
-            proposal__decision__partnership_id__in=ids,
-            anonymous=False,
-            raised_by__isnull=False,
-            created_at__gte=start,
-            created_at__lt=end,
-        )
-        .values_list("proposal__decision__partnership_id", "raised_by_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for partnership_id, person_id, n in concerns:
-        add("concerns", partnership_id, person_id, n)
+        for partnership_id, person_id, n in rows:
+            add(source, partnership_id, person_id, n)
 
     spoken = (
         Contribution.objects.filter(
