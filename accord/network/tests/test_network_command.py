@@ -120,3 +120,28 @@ def test_bad_files_are_named_with_the_problem(tmp_path):
             "--min-weight",
             "0",
         )
+
+
+def test_a_real_process_needs_no_database(tmp_path):
+    """`python -m accord network analyze` runs on the files alone: the database it is pointed
+    at cannot even exist, and nothing is created for it."""
+    import os
+    import subprocess
+    import sys
+
+    people, events = _files(tmp_path)
+    env = {
+        **os.environ,
+        "ACCORD_DATA_DIR": str(tmp_path / "data"),
+        "DATABASE_URL": f"sqlite:///{tmp_path}/missing/dir/accord.sqlite3",
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "accord", "network", "analyze", "--people", str(people),
+         "--events", str(events), "--json"],
+        capture_output=True, text=True, env=env, check=True, timeout=120,
+    )  # fmt: skip
+    answer = json.loads(done.stdout)
+    assert (answer["people"], answer["ties"]) == (34, 78)
+    assert answer["ei_index"] == pytest.approx(-0.71795, abs=1e-5)
+    assert not (tmp_path / "missing").exists()
