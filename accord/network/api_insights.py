@@ -45,7 +45,7 @@ class WindowOut(Schema):
         return int(obj["people_count"]) if isinstance(obj, dict) else obj.people
 
 
-class SnapshotOut(WindowOut):
+class NetworkSnapshotOut(WindowOut):
     results: dict[str, Any] = Field(
         description=(
             "Function-level figures: summary, functions (E-I, ties, after hours; functions "
@@ -60,9 +60,9 @@ class SnapshotOut(WindowOut):
     )
 
 
-class RefreshOut(Schema):
+class NetworkRefreshOut(Schema):
     snapshots: int = Field(description="Windows computed by this refresh.")
-    latest: SnapshotOut | None
+    latest: NetworkSnapshotOut | None
 
 
 def _out(membership: Membership, snapshot: NetworkSnapshot) -> dict[str, Any]:
@@ -86,7 +86,7 @@ def list_network_snapshots(request: HttpRequest, params: Query[PageParams]) -> d
     return paginate(request, snapshot_list(membership=membership_of(request)), params)
 
 
-@router.get("/network/snapshots/latest", response=SnapshotOut)
+@router.get("/network/snapshots/latest", response=NetworkSnapshotOut)
 def get_network_snapshot_latest(request: HttpRequest) -> dict[str, Any]:
     """The newest window's snapshot."""
     membership = membership_of(request)
@@ -100,7 +100,7 @@ def get_network_snapshot_latest(request: HttpRequest) -> dict[str, Any]:
     return _out(membership, latest)
 
 
-@router.post("/network/snapshots/refresh", response=RefreshOut)
+@router.post("/network/snapshots/refresh", response=NetworkRefreshOut)
 def refresh_network_snapshots(request: HttpRequest) -> dict[str, Any]:
     """Compute the current window now and fill in missing weekly history (admins, owners)."""
     from accord.network.snapshots import snapshots_refresh
@@ -116,7 +116,7 @@ def refresh_network_snapshots(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/network/snapshots/{snapshot}", response=SnapshotOut)
+@router.get("/network/snapshots/{snapshot}", response=NetworkSnapshotOut)
 def get_network_snapshot(request: HttpRequest, snapshot: str) -> dict[str, Any]:
     """One window's snapshot by id."""
     membership = membership_of(request)
