@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from accord.network.importing import (
@@ -434,11 +433,17 @@ def _written_remove(batch: NetworkImport, created_ids: set[int]) -> None:
     """Delete this import's interactions and the identities only it had introduced."""
     Interaction.objects.filter(batch_id=batch.pk).delete()
     for part in _parts(sorted(created_ids), _LOOKUP_SIZE):
+        # Still used by another import? One pass per column and part (interactions carry
+        # no sender/recipient index, so a per-identity EXISTS would scan once per identity).
+        rows = Interaction.objects.filter(workspace_id=batch.workspace_id)
+        used = set(
+            rows.filter(sender_id__in=part).values_list("sender_id", flat=True).distinct()
+        ) | set(
+            rows.filter(recipient_id__in=part).values_list("recipient_id", flat=True).distinct()
+        )
+        unused = [pk for pk in part if pk not in used]
         # version 1: not edited by an admin meanwhile.
-        Identity.objects.filter(pk__in=part, version=1).exclude(
-            Exists(Interaction.objects.filter(sender_id=OuterRef("pk")))
-            | Exists(Interaction.objects.filter(recipient_id=OuterRef("pk")))
-        ).delete()
+        Identity.objects.filter(pk__in=unused, version=1).delete()
 
 
 def _upload_remove(batch: NetworkImport) -> None:
