@@ -433,9 +433,11 @@ def _written_remove(batch: NetworkImport, created_ids: set[int]) -> None:
     """Delete this import's interactions and the identities only it had introduced."""
     Interaction.objects.filter(batch_id=batch.pk).delete()
     for part in _parts(sorted(created_ids), _LOOKUP_SIZE):
-        # Still used by another import? One pass per column and part (interactions carry
-        # no sender/recipient index, so a per-identity EXISTS would scan once per identity).
-        rows = Interaction.objects.filter(workspace_id=batch.workspace_id)
+        # Still used by another import? One sequential pass per column and part
+        # (interactions carry no sender/recipient index, so a per-identity EXISTS would scan
+        # once per identity; identity ids are this workspace's already, and filtering on the
+        # workspace would walk its index in random order instead).
+        rows = Interaction.objects.all()
         used = set(
             rows.filter(sender_id__in=part).values_list("sender_id", flat=True).distinct()
         ) | set(
