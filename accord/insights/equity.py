@@ -281,36 +281,27 @@ def _anonymous_input(
     """Which groups gave anonymous input in the window, by channel (four aggregate queries).
     Only groups are ever derived; no anonymous input is tied to a person."""
     found: AnonymousInput = defaultdict(lambda: defaultdict(set))
-    responses = (
-        DecisionResponse.objects.filter(
-            workspace=workspace,
-            decision__partnership_id__in=partnership_ids,
-            anonymous=True,
-            function__isnull=False,
-            created_at__gte=start,
-            created_at__lt=end,
+    # Anonymous decision input and concerns record the function only: (channel, model,
+    # its partnership).
+    for channel, model, partnership_path in (
+        ("decision_input", DecisionResponse, "decision__partnership_id"),
+        ("concerns", Concern, "proposal__decision__partnership_id"),
+    ):
+        rows = (
+            model._default_manager.filter(
+                workspace=workspace,
+                anonymous=True,
+                function__isnull=False,
+                created_at__gte=start,
+                created_at__lt=end,
+                **{f"{partnership_path}__in": partnership_ids},
+            )
+            .values_list(partnership_path, "function_id")
+            .annotate(n=Count("pk"))
+            .order_by()
         )
-        .values_list("decision__partnership_id", "function_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for partnership_id, function_id, _n in responses:
-        found[partnership_id][f"function:{function_id}"].add("decision_input")
-    concerns = (
-        Concern.objects.filter(
-            workspace=workspace,
-            proposal__decision__partnership_id__in=partnership_ids,
-            anonymous=True,
-            function__isnull=False,
-            created_at__gte=start,
-            created_at__lt=end,
-        )
-        .values_list("proposal__decision__partnership_id", "function_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    for partnership_id, function_id, _n in concerns:
-        found[partnership_id][f"function:{function_id}"].add("concerns")
+        for partnership_id, function_id, _n in rows:
+            found[partnership_id][f"function:{function_id}"].add(channel)
     votes = (
         IdeaVote.objects.filter(
             workspace=workspace,

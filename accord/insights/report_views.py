@@ -74,46 +74,39 @@ def review_report(request: HttpRequest, partnership: str, review: uuid.UUID) -> 
     return render(request, "insights/report_page.html", context)
 
 
+def _review_download(
+    request: HttpRequest, partnership: str, review: uuid.UUID, extension: str
+) -> HttpResponse:
+    """The review's frozen pack as a file: pdf, csv or xlsx."""
+    _found, pack = _review_and_pack(request, partnership, review)
+    render_file, content_type = {
+        "pdf": (render_report.report_pdf, "application/pdf"),
+        "csv": (export.report_csv, "text/csv; charset=utf-8"),
+        "xlsx": (export.report_xlsx, XLSX_TYPE),
+    }[extension]
+    return _download(
+        render_file(pack),
+        content_type=content_type,
+        filename=render_report.report_filename(pack, extension),
+    )
+
+
 @login_required
 @workspace_view("viewer")
 def review_report_pdf(request: HttpRequest, partnership: str, review: uuid.UUID) -> HttpResponse:
-    found = report_review_get(
-        membership=_membership(request), partnership=partnership, review=review
-    )
-    pack = report_pack_get(review=found)
-    return _download(
-        render_report.report_pdf(pack),
-        content_type="application/pdf",
-        filename=render_report.report_filename(pack, "pdf"),
-    )
+    return _review_download(request, partnership, review, "pdf")
 
 
 @login_required
 @workspace_view("viewer")
 def review_export_csv(request: HttpRequest, partnership: str, review: uuid.UUID) -> HttpResponse:
-    found = report_review_get(
-        membership=_membership(request), partnership=partnership, review=review
-    )
-    pack = report_pack_get(review=found)
-    return _download(
-        export.report_csv(pack),
-        content_type="text/csv; charset=utf-8",
-        filename=render_report.report_filename(pack, "csv"),
-    )
+    return _review_download(request, partnership, review, "csv")
 
 
 @login_required
 @workspace_view("viewer")
 def review_export_xlsx(request: HttpRequest, partnership: str, review: uuid.UUID) -> HttpResponse:
-    found = report_review_get(
-        membership=_membership(request), partnership=partnership, review=review
-    )
-    pack = report_pack_get(review=found)
-    return _download(
-        export.report_xlsx(pack),
-        content_type=XLSX_TYPE,
-        filename=render_report.report_filename(pack, "xlsx"),
-    )
+    return _review_download(request, partnership, review, "xlsx")
 
 
 # --- the quarterly report -------------------------------------------------------------------
