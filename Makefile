@@ -10,7 +10,7 @@ export ACCORD_DATA_DIR ?= $(CURDIR)/var
 PYTEST_FLAGS ?= -q -p no:cacheprovider
 PYTEST_WORKERS ?= 2
 
-.PHONY: install run test lint typecheck pytest-sqlite pytest-postgres browser \
+.PHONY: install run test lint typecheck audit pytest-sqlite pytest-postgres browser \
 	bench screenshots clean
 
 $(BIN)/python:
@@ -35,7 +35,7 @@ run: install
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} ACCORD_SHOW_DEMO_LOGINS=true \
 		$(BIN)/accord serve --with-worker --port $(PORT)
 
-test: install lint typecheck pytest-sqlite pytest-postgres browser
+test: install lint typecheck audit pytest-sqlite pytest-postgres browser
 
 lint: install
 	$(BIN)/ruff check .
@@ -43,6 +43,10 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy accord
+
+# Known vulnerabilities in the pinned dependencies fail the build (scripts/audit.py).
+audit: install
+	$(BIN)/python scripts/audit.py
 
 # The whole suite on SQLite (pytest exits non-zero when it collects nothing).
 pytest-sqlite: install
@@ -66,11 +70,7 @@ browser: install
 
 # Speed targets live here, not in timed unit tests.
 bench: install
-	env -u DATABASE_URL $(BIN)/python scripts/bench_smart.py
-	env -u DATABASE_URL $(BIN)/python scripts/bench_conflicts.py
-	env -u DATABASE_URL $(BIN)/python scripts/bench_survey.py
-	env -u DATABASE_URL $(BIN)/python scripts/bench_portfolio.py
-	env -u DATABASE_URL $(BIN)/python scripts/bench_network.py --quick
+	env -u DATABASE_URL $(BIN)/python scripts/bench_all.py
 
 screenshots: install
 	env -u DATABASE_URL $(BIN)/python scripts/screenshots.py

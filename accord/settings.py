@@ -39,6 +39,9 @@ INSTALLED_APPS = [
     "accord.web",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_tasks_db",
     "accord.accounts",
     "accord.workspaces",
@@ -51,10 +54,13 @@ INSTALLED_APPS = [
     "accord.surveys",
     "accord.insights",
     "accord.network",
+    "accord.sso",
+    "accord.ops",
     "accord.api",
 ]
 
 MIDDLEWARE = [
+    "accord.ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -65,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accord.sso.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"
@@ -262,3 +269,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Sign-in (MFA, SSO) and operations (logging, request ids, replicas) ---------------------
+# Kept in their own modules; each may read and adjust the names defined above.
+from accord.settings_signin import *  # noqa: E402, F403
+from accord.settings_ops import *  # noqa: E402, F403

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("accord.web.urls")),
     path("", include("accord.workspaces.urls")),
+    path("", include("accord.sso.urls")),
     path("w/<slug:ws>/", include("accord.org.urls")),
     path("w/<slug:ws>/partnerships/", include("accord.partnerships.urls")),
     path("w/<slug:ws>/goals/", include("accord.goals.urls")),

@@ -1,0 +1,1 @@
+"""Operations settings: structured logs, request ids, read replicas (see docs/operations.md)."""

@@ -1,0 +1,1 @@
+"""Per-workspace SSO configuration and MFA policy."""
