@@ -272,5 +272,5 @@ LOGGING = {
 
 # --- Sign-in (MFA, SSO) and operations (logging, request ids, replicas) ---------------------
 # Kept in their own modules; each may read and adjust the names defined above.
-from accord.settings_signin import *  # noqa: E402, F403
 from accord.settings_ops import *  # noqa: E402, F403
+from accord.settings_signin import *  # noqa: E402, F403
