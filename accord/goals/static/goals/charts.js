@@ -90,7 +90,7 @@
       series.push({ name: "Unusual", type: "scatter", symbol: "diamond", symbolSize: 14,
         itemStyle: { color: colors.danger }, z: 10,
         data: data.anomalies.map(function (a) { return { value: a.at, text: a.text }; }),
-        tooltip: { formatter: function (p) { return p.data.text; } } });
+        tooltip: { formatter: function (p) { return AccordCharts.escape(p.data.text); } } });
     }
     var option = axes(colors, data.unit);
     option.grid = { left: 48, right: 48, top: 40, bottom: 32 };

@@ -37,7 +37,7 @@
     return {
       grid: { left: 160, right: 16, top: 8, bottom: 72 },
       tooltip: { formatter: function (p) {
-        return data.rows[p.value[1]] + " · " + data.columns[p.value[0]] + ": " + p.value[2].toFixed(2);
+        return AccordCharts.escape(data.rows[p.value[1]] + " · " + data.columns[p.value[0]]) + ": " + p.value[2].toFixed(2);
       } },
       xAxis: { type: "category", data: data.columns, axisLabel: { color: colors.text, rotate: data.columns.length > 5 ? 30 : 0 } },
       yAxis: { type: "category", data: data.rows, inverse: true, axisLabel: { color: colors.text } },

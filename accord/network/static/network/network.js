@@ -12,8 +12,9 @@
     var heaviest = Math.max.apply(null, data.edges.map(function (e) { return e.ties; }).concat([1]));
     return {
       tooltip: { formatter: function (p) {
-        if (p.dataType === "edge") { return p.data.source + " – " + p.data.target + ": " + p.data.value + " ties"; }
-        return p.data.name + ": " + p.data.people + " people, " + p.data.internal + " ties inside";
+        var esc = AccordCharts.escape;
+        if (p.dataType === "edge") { return esc(p.data.source + " – " + p.data.target) + ": " + p.data.value + " ties"; }
+        return esc(p.data.name) + ": " + p.data.people + " people, " + p.data.internal + " ties inside";
       } },
       series: [{
         type: "graph", layout: "circular", circular: { rotateLabel: false }, roam: false,
@@ -35,7 +36,7 @@
     return {
       grid: { left: 140, right: 16, top: 8, bottom: 96 },
       tooltip: { formatter: function (p) {
-        return data.names[p.value[1]] + " · " + data.names[p.value[0]] + ": " + (100 * p.value[2]).toFixed(1) + "% (" + p.value[3] + " ties)";
+        return AccordCharts.escape(data.names[p.value[1]] + " · " + data.names[p.value[0]]) + ": " + (100 * p.value[2]).toFixed(1) + "% (" + p.value[3] + " ties)";
       } },
       xAxis: { type: "category", data: data.names, axisLabel: { color: colors.text, rotate: data.names.length > 5 ? 30 : 0 } },
       yAxis: { type: "category", data: data.names, inverse: true, axisLabel: { color: colors.text } },

@@ -25,6 +25,14 @@
     };
   }
 
+  // ECharts puts a tooltip formatter's string into the page as HTML: every name users typed
+  // (functions, partnerships, anomaly notes) goes through this first.
+  function escape(text) {
+    return String(text).replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+
   function mount(attribute, build) {
     var selector = "[" + attribute + "]";
 
@@ -60,5 +68,5 @@
     if (document.readyState !== "loading") { start(); } else { document.addEventListener("DOMContentLoaded", start); }
   }
 
-  window.AccordCharts = { css: css, palette: palette, mount: mount };
+  window.AccordCharts = { css: css, palette: palette, mount: mount, escape: escape };
 })();
