@@ -44,6 +44,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
+import benchlib  # noqa: E402
+
 BUDGET_SECONDS = 30.0
 BUDGET_RATIO = 10.0
 BUDGET_RSS_MB = 2048.0
@@ -243,6 +245,8 @@ def main() -> int:
     options = parser.parse_args()
     failures: list[str] = []
     table: list[tuple[str, str, str, str, str, str]] = []
+    json_rows: list[dict[str, Any]] = []
+    begun = time.perf_counter()
 
     with tempfile.TemporaryDirectory(prefix="bench-network-") as temporary:
         folder = options.keep or Path(temporary)
@@ -316,6 +320,24 @@ def main() -> int:
             f"{[b['email'] for b in answer['brokers']] == [b['email'] for b in base['brokers']]}"
         )
         failures += problems
+        json_rows.append(
+            benchlib.row(
+                "Network analysis, `accord network analyze --json` (fresh process)",
+                data=size,
+                p50=round(median, 2),
+                p95=round(seconds[-1], 2),
+                unit="s",
+                queries=f"peak RSS {rss:.0f} MB",
+                ratio=round(ratio, 1),
+                ratio_to="× faster than pandas + networkx "
+                f"({base_run.seconds:.1f} s, same answers)",
+                target=f"< {BUDGET_SECONDS:.0f} s and ≥ {BUDGET_RATIO:.0f}× the baseline",
+                met=median < BUDGET_SECONDS and ratio >= BUDGET_RATIO and not problems,
+                note=f"median of {len(runs)} runs; the p95 column holds the slowest run; "
+                f"answers agree: {not problems}",
+                group="Analytics",
+            )
+        )
         table.append(
             (
                 "`accord network analyze --json` (subprocess)",
@@ -369,6 +391,19 @@ def main() -> int:
             command[command.index(str(people_path))] = str(big_people)
             command[command.index(str(events_path))] = str(big_events)
             big_run = run(command, env)
+            json_rows.append(
+                benchlib.row(
+                    "Network analysis, chunked read (fresh process)",
+                    data=f"{options.big_events:,} events, {options.people:,} people",
+                    p50=round(big_run.seconds, 1),
+                    unit="s",
+                    queries=f"peak RSS {big_run.rss_mb:.0f} MB",
+                    target="peak RSS < 2 GB",
+                    met=big_run.rss_mb < BUDGET_RSS_MB,
+                    note="single run",
+                    group="Analytics",
+                )
+            )
             print(
                 f"accord network analyze (10M): {big_run.seconds:.1f} s, peak RSS "
                 f"{big_run.rss_mb:.0f} MB"
@@ -420,6 +455,7 @@ def main() -> int:
     print("|---|---|---|---|---|---|")
     for row in table:
         print("| " + " | ".join(row) + " |")
+    benchlib.result_write("network", json_rows, started=begun, failures=failures)
     if failures:
         print("\nFAILED:\n  " + "\n  ".join(failures))
         return 1

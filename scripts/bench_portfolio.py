@@ -27,6 +27,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import benchlib  # noqa: E402
 
 BUDGET_MS = 200.0
 
@@ -272,6 +275,8 @@ def main() -> int:
         "machine, on the CPU median",
     )
     options = parser.parse_args()
+    begun = time.perf_counter()
+    json_rows: list[dict[str, Any]] = []
 
     with tempfile.TemporaryDirectory() as folder:
         label = database_prepare(folder)
@@ -324,6 +329,20 @@ def main() -> int:
                 ok = (median if options.budget_on == "wall" else cpu) < BUDGET_MS
                 missed = missed or not ok
                 note = f"  {'within' if ok else 'OVER'} the {BUDGET_MS:.0f} ms budget"
+            engine = label.split(" ")[0]
+            json_rows.append(
+                benchlib.row(
+                    f"{name} (bench_portfolio) [{engine}]",
+                    data=f"{options.partnerships:,} partnerships, 12-week health history",
+                    p50=round(median, 1),
+                    p95=round(p95, 1),
+                    queries=str(queries),
+                    target=f"median < {BUDGET_MS:.0f} ms" if budgeted else "",
+                    met=(median < BUDGET_MS) if budgeted else None,
+                    note=f"CPU p50 {cpu:.0f} ms; {options.runs} runs, as a member",
+                    group="Portfolio (issue 7 benchmark)",
+                )
+            )
             print(
                 f"{name:34} median {median:6.1f} ms  p95 {p95:6.1f} ms  "
                 f"CPU {cpu:6.1f} ms  {queries:2} queries{note}"
@@ -341,14 +360,30 @@ def main() -> int:
         started = time.perf_counter()
         with CaptureQueriesContext(connection) as queries:
             written = insights_refresh(workspace=workspace, today=timezone.localdate())
+        refresh = time.perf_counter() - started
         print(
-            f"{'health snapshots + playbook refresh':34} {time.perf_counter() - started:6.1f} s "
+            f"{'health snapshots + playbook refresh':34} {refresh:6.1f} s "
             f"for {written:,} partnerships, {len(queries)} queries"
+        )
+        json_rows.append(
+            benchlib.row(
+                f"Health snapshots + playbook refresh (`insights_refresh`) [{engine}]",
+                data=f"{written:,} partnerships",
+                p50=round(refresh, 1),
+                unit="s",
+                queries=str(len(queries)),
+                target="constant queries (the daily job)",
+                met=None,
+                note="single run; what the worker's daily health job runs",
+                group="Analytics",
+            )
         )
         if label.startswith("PostgreSQL"):
             from django.db import connections
 
             connections.close_all()
+    name = "portfolio-postgres" if label.startswith("PostgreSQL") else "portfolio-sqlite"
+    benchlib.result_write(name, json_rows, started=begun)
     return 1 if missed else 0
 
 

@@ -3,10 +3,19 @@
 The walk is generic: it discovers every URL pattern (pages, API, accounts) and every operation
 of the OpenAPI document at run time, so pages added later are covered without editing this
 file. Path parameters are filled with acme's real slugs and UUIDs (and random UUIDs); each URL
-is requested as a globex owner (session), with a globex owner's token, and anonymously.
+is requested by every globex role (viewer, member, admin, owner) and anonymously.
 
 Expected: never a 5xx, never acme's name, emails or ids in a body (ids the URL itself carries
-may be echoed), never a 2xx for a URL inside acme's workspace, and acme's rows unchanged.
+may be echoed), never a 2xx for a URL inside acme's workspace, acme's rows unchanged, and an
+acme id in the path answers exactly as an id that exists nowhere: 404, or the same refusal a
+random id gets when the caller's role is refused before any lookup (a 403 that says nothing
+about the id).
+
+Cost: the owner walks every URL with a session, a token and anonymously. The other roles walk
+with one client each (a session for pages, a token for the API) and only the URLs whose
+workspace resolves to globex: under /w/acme/ the answer is decided by the missing membership
+before any role is looked at, which the owner's walk already proves. One test per role and
+kind lets xdist spread them.
 """
 
 import datetime
@@ -126,6 +135,9 @@ SLUG_PARAMS = {
 UNSAFE_PAGE_METHODS = ("post",)
 MINIMUM_PATTERNS = 55
 MINIMUM_REQUESTS = 800
+ROLES = ("viewer", "member", "admin", "owner")
+# Refusals a role check may give before any lookup; an acme id must get the same as a random id.
+ROLE_REFUSALS = {400, 401, 403, 405, 409, 412, 422, 428}
 
 
 @dataclass(frozen=True)
@@ -405,6 +417,12 @@ class Walk:
         self.own = acme_data(globex)
         self.probes: list[Probe] = []
         self.failures: list[str] = []
+        self.statuses: dict[tuple[str, str, str], int] = {}
+        # A slug globex also has (a shared catalog key) is globex's own in a globex URL.
+        self.foreign_slugs = {slug for slugs in acme.slugs_by_model.values() for slug in slugs} - {
+            slug for slugs in self.own.slugs_by_model.values() for slug in slugs
+        }
+        self.foreign_ids = set(acme.all_ids)
 
     def candidates(self, name: str, converter: str, *, own: bool = False) -> list[str]:
         if converter == "slug" and name in {"ws", "workspace", "slug"}:
@@ -439,6 +457,7 @@ class Walk:
     def check(self, who: str, method: str, url: str, response: Any, sent: str = "") -> None:
         """`sent` is the request body: ids the caller sent may be echoed back in errors."""
         self.probes.append(Probe(who, method, url, response.status_code))
+        self.statuses[(who, method, url)] = response.status_code
         where = f"{who} {method.upper()} {url} -> {response.status_code}"
         if response.status_code >= 500:
             self.failures.append(f"{where}: server error")
@@ -456,6 +475,40 @@ class Walk:
         if location.startswith(f"/w/{self.acme.slug}/"):
             self.failures.append(f"{where}: redirects into acme ({location})")
 
+    def twin(self, url: str) -> str | None:
+        """The URL with acme's ids and slugs in the path swapped for ones that exist nowhere;
+        None when the path carries none of acme's."""
+        segments = url.split("/")
+        swapped = [
+            RANDOM_UUID
+            if segment in self.foreign_ids
+            else "x"
+            if segment in self.foreign_slugs
+            else segment
+            for segment in segments
+        ]
+        return "/".join(swapped) if swapped != segments else None
+
+    def foreign_ids_check(self, ask: Any, *, skip: tuple[str, ...] = ("anonymous",)) -> int:
+        """Every signed-in globex probe of a path holding acme's ids answered like its twin
+        with ids that exist nowhere, and never with a success. `ask(who, method, url)` probes
+        a twin the walk did not reach. Returns how many probes were compared."""
+        compared = 0
+        for (who, method, url), status in list(self.statuses.items()):
+            twin = self.twin(url)
+            if who.endswith(skip) or twin is None:
+                continue
+            if (who, method, twin) not in self.statuses:
+                self.statuses[(who, method, twin)] = ask(who, method, twin)
+            expected = self.statuses[(who, method, twin)]
+            compared += 1
+            where = f"{who} {method.upper()} {url} -> {status}"
+            if status != 404 and not (status == expected and status in ROLE_REFUSALS):
+                self.failures.append(
+                    f"{where}: an acme id must answer 404 (an unknown id answers {expected})"
+                )
+        return compared
+
 
 def _resolves_to(url: str, route: Route) -> bool:
     try:
@@ -471,22 +524,43 @@ def _body(response: Any) -> str:
     return response.content.decode(errors="replace")
 
 
-def _clients(globex: Any) -> dict[str, Any]:
-    session = Client(raise_request_exception=False)
-    session.force_login(globex.owner, backend="django.contrib.auth.backends.ModelBackend")
-    membership = globex.membership("owner")
-    _token, raw = token_create(membership=membership, actor=globex.owner, name="Leak probe")
-    return {
-        "globex-session": session,
-        "globex-token": bearer_client(raw, raise_request_exception=False),
-        "anonymous": Client(raise_request_exception=False),
-    }
+def _clients(globex: Any, role: str, kinds: tuple[str, ...]) -> dict[str, Any]:
+    """The callers of one globex role: "session" and/or "token"; the owner's walk adds the
+    anonymous caller (who has no role, so walking it once is enough)."""
+    clients: dict[str, Any] = {}
+    if "session" in kinds:
+        session = Client(raise_request_exception=False)
+        session.force_login(globex.user(role), backend="django.contrib.auth.backends.ModelBackend")
+        clients[f"globex-{role}-session"] = session
+    if "token" in kinds:
+        membership = globex.membership(role)
+        _token, raw = token_create(membership=membership, actor=membership.user, name="Leak probe")
+        clients[f"globex-{role}-token"] = bearer_client(raw, raise_request_exception=False)
+    if role == "owner":
+        clients["anonymous"] = Client(raise_request_exception=False)
+    return clients
 
 
 def _relogin(who: str, client: Client, globex: Any) -> None:
     # A walked URL may sign the session out (or rotate it); every probe starts signed in.
-    if who == "globex-session":
-        client.force_login(globex.owner, backend="django.contrib.auth.backends.ModelBackend")
+    if who.endswith("-session"):
+        role = who.split("-")[1]
+        client.force_login(globex.user(role), backend="django.contrib.auth.backends.ModelBackend")
+
+
+def _asker(clients: dict[str, Any], globex: Any, body: str | None = None) -> Any:
+    def ask(who: str, method: str, url: str) -> int:
+        client = clients[who]
+        _relogin(who, client, globex)
+        if body is None:
+            return int(getattr(client, method)(url).status_code)
+        return int(getattr(client, method)(url, body, content_type="application/json").status_code)
+
+    return ask
+
+
+def _in_acme(url: str) -> bool:
+    return url.startswith("/w/acme/")
 
 
 def _summary(walk: Walk) -> str:
@@ -498,13 +572,19 @@ def _summary(walk: Walk) -> str:
     return "\n".join(lines)
 
 
-def test_no_url_pattern_leaks_acme_to_globex_or_anonymous(acme_world, acme, globex, capsys):
+@pytest.mark.parametrize("role", ROLES)
+def test_no_url_pattern_leaks_acme_to_globex_or_anonymous(role, acme_world, acme, globex, capsys):
+    """No page shows or changes acme's data for any globex role (nor anonymously), and an
+    acme id in a globex URL is as unknown as a random one."""
     before = acme_state(acme)
     walk = Walk(acme_world, globex)
     routes = discover_routes()
     unfillable = []
     checked_routes = []
-    clients = _clients(globex)
+    owner = role == "owner"
+    # Pages read the session only: a token on a page request is an anonymous request, which
+    # the owner's walk covers.
+    clients = _clients(globex, role, ("session", "token") if owner else ("session",))
     for route in routes:
         reads = walk.urls_for(route, own=True)
         if not reads:
@@ -515,18 +595,25 @@ def test_no_url_pattern_leaks_acme_to_globex_or_anonymous(acme_world, acme, glob
         if route.params():
             # Writes only ever target acme's ids (and random ones): globex's data stays put.
             probes += [(m, url) for m in UNSAFE_PAGE_METHODS for url in walk.urls_for(route)]
+        if not owner:
+            probes = [(method, url) for method, url in probes if not _in_acme(url)]
         for (method, url), (who, client) in itertools.product(probes, clients.items()):
             _relogin(who, client, globex)
             walk.check(who, method, url, getattr(client, method)(url))
+    # A token on a page is no sign-in: those probes are anonymous ones.
+    compared = walk.foreign_ids_check(_asker(clients, globex), skip=("anonymous", "-token"))
     with capsys.disabled():
-        print(f"\nURL patterns checked ({len(checked_routes)}):")
-        for template in sorted(checked_routes):
-            print("  /" + template)
+        print(f"\n{role}: URL patterns checked ({len(checked_routes)}):")
+        if owner:
+            for template in sorted(checked_routes):
+                print("  /" + template)
         print(_summary(walk))
+        print(f"{role}: probes holding acme ids compared with unknown ids: {compared}")
     assert not unfillable, f"URL patterns the walk could not fill (teach it): {unfillable}"
     assert not walk.failures, "\n".join(walk.failures)
     assert len(checked_routes) >= MINIMUM_PATTERNS, checked_routes
-    assert len(walk.probes) >= MINIMUM_REQUESTS
+    assert len(walk.probes) >= (MINIMUM_REQUESTS if owner else MINIMUM_REQUESTS // 6)
+    assert compared > 0
     assert acme_state(acme) == before
 
 
@@ -590,10 +677,15 @@ def _operation_urls(path: str, operation: dict[str, Any], walk: Walk) -> list[st
     return urls
 
 
-def test_no_api_operation_leaks_acme_to_globex_or_anonymous(acme_world, acme, globex, capsys):
+@pytest.mark.parametrize("role", ROLES)
+def test_no_api_operation_leaks_acme_to_globex_or_anonymous(role, acme_world, acme, globex, capsys):
+    """No API operation shows or changes acme's data for any globex role (nor anonymously),
+    and an acme id in a path answers 404 like a random one (or the role's own refusal)."""
     before = acme_state(acme)
     walk = Walk(acme_world, globex)
-    clients = _clients(globex)
+    owner = role == "owner"
+    # The session and the token resolve to the same membership; the owner walks both.
+    clients = _clients(globex, role, ("session", "token") if owner else ("token",))
     schema = Client().get("/api/v1/openapi.json").json()
     components = schema["components"]["schemas"]
     operations = [
@@ -620,16 +712,26 @@ def test_no_api_operation_leaks_acme_to_globex_or_anonymous(acme_world, acme, gl
                 else:
                     response = getattr(client, method)(url, body, content_type="application/json")
                 walk.check(who, method, url, response, sent=body or "")
+                if who != "anonymous" and walk.twin(url):
+                    twin = walk.twin(url) or ""
+                    if (who, method, twin) not in walk.statuses:
+                        walk.statuses[(who, method, twin)] = _asker(clients, globex, body)(
+                            who, method, twin
+                        )
                 if who != "anonymous" and method == "get" and response.status_code == 200:
                     # A globex caller reading a list or record gets globex's workspace data.
                     assert acme.workspace.name not in response.content.decode()
                 if who == "anonymous":
                     assert response.status_code == 401, f"{method} {url} without credentials"
+    compared = walk.foreign_ids_check(_asker(clients, globex))
     with capsys.disabled():
-        print(f"\nAPI operations checked ({len(operations)}):")
-        for path, method, _operation in operations:
-            print(f"  {method.upper():6} {path}")
+        print(f"\n{role}: API operations checked ({len(operations)}):")
+        if owner:
+            for path, method, _operation in operations:
+                print(f"  {method.upper():6} {path}")
         print(_summary(walk))
+        print(f"{role}: probes holding acme ids compared with unknown ids: {compared}")
     assert not walk.failures, "\n".join(walk.failures)
     assert len(operations) >= 20
+    assert compared > 0
     assert acme_state(acme) == before

@@ -54,7 +54,8 @@ Everything you can see and edit in Accord's pages, as JSON.
 **Authentication.** Send a personal access token as `Authorization: Bearer acc_…` (create one
 under Settings → API tokens, or with `accord token create`). A token acts as its member in one
 workspace, with that member's current role. From the browser, the signed-in session works too;
-requests that change data then need the `X-CSRFToken` header.
+requests that change data then need the `X-CSRFToken` header. Too many invalid tokens from one
+address (or for one token prefix) answer 429 with `Retry-After` until the window ends.
 
 **Workspace.** Tokens belong to one workspace. Session calls use the `X-Accord-Workspace: <slug>`
 header, else the workspace last opened in the browser, else your only one. A workspace you are
@@ -146,6 +147,10 @@ def _document_problems(schema: dict[str, Any]) -> None:
     for operations in schema.get("paths", {}).values():
         for method, operation in operations.items():
             statuses = list(_COMMON_PROBLEMS)
+            if method == "post":
+                # Actions on a record (accept, move a stage, reply) refuse a stale `version`,
+                # and some creations refuse a duplicate (a second survey answer).
+                statuses.append(409)
             if method in {"patch", "put", "delete"}:
                 statuses += _WRITE_PROBLEMS
                 operation.setdefault("parameters", []).append(
@@ -157,6 +162,8 @@ def _document_problems(schema: dict[str, Any]) -> None:
                         "description": 'Optional. The ETag you read, e.g. "3": 412 if it changed.',
                     }
                 )
+            if {"TokenAuth": []} in operation.get("security", []):
+                statuses.append(429)  # too many invalid tokens from the caller's address
             if operation.get("security"):
                 operation.setdefault("parameters", []).append(
                     {

@@ -1,25 +1,49 @@
 """Shapes shared by every area's API: pages, problems, references and audit entries."""
 
-from datetime import datetime
+from datetime import datetime, time
 from typing import Annotated, Any, ClassVar
 from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from ninja import Field, Schema
-from pydantic import ValidationInfo, WithJsonSchema, field_validator
+from pydantic import AfterValidator, ValidationInfo, WithJsonSchema, field_validator
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+# Past this no page has rows; larger numbers overflow the databases' integer types.
+MAX_OFFSET = 2**31 - 1
 
 # Path ids are taken as text so a malformed one is simply "not found" (404), like a foreign
 # one, while the schema still documents them as UUIDs.
 UUIDPath = Annotated[str, WithJsonSchema({"type": "string", "format": "uuid"})]
 
 
+def _wall_clock(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("Give a local time of day (HH:MM) without a UTC offset.")
+    return value
+
+
+# A time of day on the workspace's clock: "09:30". A UTC offset has no meaning without a date
+# (summer time), so it is refused rather than silently dropped.
+LocalTime = Annotated[
+    time,
+    AfterValidator(_wall_clock),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$",
+            "description": "Local time of day, HH:MM (or HH:MM:SS), without a UTC offset.",
+            "examples": ["09:30"],
+        }
+    ),
+]
+
+
 class PageParams(Schema):
     limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="Rows per page (≤ 200).")
-    offset: int = Field(0, ge=0, description="Rows to skip.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Rows to skip.")
 
 
 class Page[T](Schema):

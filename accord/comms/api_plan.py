@@ -15,7 +15,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from accord.api.auth import membership_of, role_require
 from accord.api.concurrency import etag_set, if_match_check, version_check
-from accord.api.schemas import Page, PageParams, PatchSchema, UUIDPath, paginate
+from accord.api.schemas import LocalTime, Page, PageParams, PatchSchema, UUIDPath, paginate
 from accord.comms import plan_actions as actions
 from accord.comms import plan_selectors as selectors
 from accord.comms import profile_selectors
@@ -171,7 +171,7 @@ class CadenceIn(Schema):
     grace_days: int = Field(2, ge=0, le=30)
     owner: UUID | None = Field(None, description="Person id; null: the partnership lead.")
     channel: UUID | None = Field(None, description="Id of one of the partnership's channels.")
-    meeting_time: time | None = None
+    meeting_time: LocalTime | None = None
     meeting_minutes: int = Field(60, ge=5, le=480)
     active: bool = True
 
@@ -187,7 +187,7 @@ class CadencePatch(PatchSchema):
     grace_days: int | None = Field(None, ge=0, le=30)
     owner: UUID | None = None
     channel: UUID | None = None
-    meeting_time: time | None = None
+    meeting_time: LocalTime | None = None
     meeting_minutes: int | None = Field(None, ge=5, le=480)
     active: bool | None = None
     version: int | None = None

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -140,7 +141,7 @@ def list_goals(
     `health` and `at_risk` filter on the computed status; the others on stored fields.
     """
     membership = membership_of(request)
-    rows = selectors.goal_rows(
+    rows = selectors.goal_row_pages(
         membership=membership,
         filters=selectors.GoalFilters(
             owner=str(filters.owner) if filters.owner else None,
@@ -154,10 +155,13 @@ def list_goals(
             mine=filters.mine,
         ),
         today=_today(),
+        prefetch=[Prefetch("supports", queryset=Goal.objects.only("uuid", "title", "kind"))],
     )
-    for row in rows:
-        row.goal.summary = row.summary  # type: ignore[attr-defined]
-    return _page_of_list(request, [row.goal for row in rows], page)
+    listed = _page_of_list(request, rows, page)  # type: ignore[arg-type]
+    for row in listed["results"]:
+        row.goal.summary = row.summary
+    listed["results"] = [row.goal for row in listed["results"]]
+    return listed
 
 
 @router.get("/goals/{goal_id}", response=GoalOut, tags=["goals"])

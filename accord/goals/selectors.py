@@ -14,7 +14,15 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
 
 from accord.goals.models import (
     Category,
@@ -430,6 +438,56 @@ def goal_rows(
     if filters.at_risk:
         rows = [row for row in rows if row.summary.at_risk or row.summary.stale]
     return rows
+
+
+class GoalRowPages:
+    """Goal rows summarised a page at a time, for a Paginator or an API page: ``count()`` is
+    one COUNT, a slice one page query plus the summaries of that page's goals (check-ins of
+    the page only), so a list costs the same whatever the number of goals."""
+
+    def __init__(
+        self, goals: QuerySet[Goal], *, bands: StatusBands, today: date, prefetch: Sequence[Any]
+    ) -> None:
+        self.goals = goals
+        self.bands = bands
+        self.today = today
+        self.prefetch = prefetch
+
+    def count(self) -> int:
+        return self.goals.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index: slice) -> list[GoalRow]:
+        goals = list(self.goals[index])
+        if self.prefetch:
+            prefetch_related_objects(goals, *self.prefetch)
+        summaries = goal_summaries(goals, today=self.today, bands=self.bands)
+        return [GoalRow(goal, summaries[goal.pk]) for goal in goals]
+
+
+def goal_row_pages(
+    *,
+    membership: Membership,
+    filters: GoalFilters | None = None,
+    today: date,
+    prefetch: Sequence[Any] = (),
+) -> "GoalRowPages | list[GoalRow]":
+    """Goal rows to page through. Only the shown page is summarised, unless a filter on the
+    computed status (health, at risk) needs every goal's summary to choose the rows."""
+    filters = filters or GoalFilters()
+    if filters.health or filters.at_risk:
+        rows = goal_rows(membership=membership, filters=filters, today=today)
+        if prefetch:
+            prefetch_related_objects([row.goal for row in rows], *prefetch)
+        return rows
+    return GoalRowPages(
+        goal_list(membership=membership, filters=filters),
+        bands=status_bands(membership.workspace),
+        today=today,
+        prefetch=prefetch,
+    )
 
 
 def goal_filter_choices(*, membership: Membership) -> dict[str, Any]:

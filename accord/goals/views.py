@@ -30,6 +30,7 @@ from accord.goals.importing import TEMPLATE, measurements_decode, measurements_p
 from accord.goals.models import CheckIn, Direction, Goal, Kpi
 from accord.goals.rows import MeasurementRow
 from accord.partnerships.selectors import partnership_can_contribute, partnership_can_manage
+from accord.web.edit_conflicts import conflict_rows
 from accord.web.forms import form_add_errors
 from accord.workspaces.access import workspace_view
 from accord.workspaces.models import AuditEntry
@@ -86,8 +87,9 @@ def _goal_filters(params: QueryDict, *, mine: bool = False) -> selectors.GoalFil
 def _goal_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
     filters = _goal_filters(request.GET, mine=mine)
-    rows = selectors.goal_rows(membership=membership, filters=filters, today=_today())
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = selectors.goal_row_pages(membership=membership, filters=filters, today=_today())
+    # GoalRowPages has the count() and slicing Paginator uses, not the full Sequence protocol.
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))  # type: ignore[arg-type]
     context: dict[str, Any] = {
         "page_obj": page,
         "rows": list(page.object_list),
@@ -477,6 +479,7 @@ def goal_edit(request: HttpRequest, goal: uuid.UUID) -> HttpResponse:
         return render(request, "goals/goal_form.html", _form_context(request, form, goal=found))
     form = GoalForm(request.POST, membership=membership, goal=found)
     status = 200
+    conflict: list[Any] = []
     if form.is_valid():
         fields = form.goal_fields()
         try:
@@ -498,6 +501,7 @@ def goal_edit(request: HttpRequest, goal: uuid.UUID) -> HttpResponse:
                 f"{fresh.version}). Your changes are below and not saved yet; save again to "
                 "keep them, or cancel to keep theirs.",
             )
+            conflict = conflict_rows(form, GoalForm.initial_for(fresh))
             found = fresh
             status = 409
         except ValidationError as error:
@@ -509,7 +513,10 @@ def goal_edit(request: HttpRequest, goal: uuid.UUID) -> HttpResponse:
     if form.errors and status == 200:
         status = 422
     return render(
-        request, "goals/goal_form.html", _form_context(request, form, goal=found), status=status
+        request,
+        "goals/goal_form.html",
+        _form_context(request, form, goal=found, conflict=conflict),
+        status=status,
     )
 
 

@@ -25,6 +25,7 @@ from accord.governance.decision_forms import (
     ReverseForm,
 )
 from accord.governance.models import Decision, DecisionOption, DecisionResponse
+from accord.web.edit_conflicts import conflict_rows
 from accord.workspaces.access import object_get, workspace_view
 from accord.workspaces.models import Membership
 from accord.workspaces.selectors import audit_list
@@ -184,6 +185,7 @@ def decision_edit(request: HttpRequest, decision: Any) -> HttpResponse:
         request.POST, workspace=membership.workspace, partnerships=_partnerships(request)
     )
     status = 200
+    conflict: list[Any] = []
     if form.is_valid():
         try:
             actions.decision_update(
@@ -193,11 +195,21 @@ def decision_edit(request: HttpRequest, decision: Any) -> HttpResponse:
                 **form.decision_fields(),
             )
         except actions.StaleVersion:
+            fresh = _decision(request, decision, detail=True)
+            data = request.POST.copy()
+            data["expected_version"] = str(fresh.version)
+            form = DecisionForm(
+                data, workspace=membership.workspace, partnerships=_partnerships(request)
+            )
+            form.is_valid()
             form.add_error(
                 None,
-                "Someone else saved this decision while you were editing. Your changes are "
-                "below and not saved yet; reload to see theirs.",
+                f"Someone else saved this decision while you were editing (now version "
+                f"{fresh.version}). Your changes are below and not saved yet; save again to "
+                "keep them, or cancel to keep theirs.",
             )
+            conflict = conflict_rows(form, DecisionForm.initial_for(fresh))
+            found = fresh
             status = 409
         except ValidationError as error:
             form_add_errors(form, error)
@@ -207,7 +219,10 @@ def decision_edit(request: HttpRequest, decision: Any) -> HttpResponse:
     if form.errors and status == 200:
         status = 422
     return render(
-        request, "governance/decision_form.html", {"form": form, "decision": found}, status=status
+        request,
+        "governance/decision_form.html",
+        {"form": form, "decision": found, "conflict": conflict},
+        status=status,
     )
 
 

@@ -22,6 +22,7 @@ from accord.insights.health import (
 )
 from accord.insights.health_selectors import (
     REFRESH_DENIED,
+    ComponentView,
     health_can_refresh,
     health_latest,
     health_snapshot_list,
@@ -62,6 +63,13 @@ class SnapshotOut(Schema):
     @staticmethod
     def resolve_partnership(obj: Any) -> str:
         return str(obj.partnership.slug)
+
+    @staticmethod
+    def resolve_components(obj: Any) -> list[ComponentView]:
+        # Rows stored by earlier versions may lack fields: read them as the health page does.
+        return [
+            ComponentView.from_row(row) for row in obj.components or [] if isinstance(row, dict)
+        ]
 
 
 class HistoryOut(Schema):

@@ -3,10 +3,12 @@
 A delivery is claimed with one conditional UPDATE — pending and due, or sending with an
 expired lease, becomes sending with a new lease — and the row count says whether this worker
 won it. Any number of workers, on SQLite or PostgreSQL, never send the same row at the same
-time, and a sent delivery is never claimed again. A worker that dies after sending but before
-recording it leaves the row to be claimed again once the lease expires (at-least-once):
-receivers deduplicate on the delivery key, which every attempt carries unchanged (the
-X-Accord-Delivery header and the email's Message-ID).
+time, and a sent delivery is never claimed again. The claim records which worker holds it:
+when that worker dies (kill -9, a lost machine), task recovery (accord/ops/task_recovery.py)
+releases its deliveries for the retried task, otherwise they wait for the lease to expire.
+A worker that dies after the mail server accepted a message but before recording it sends
+that message again (at-least-once): receivers deduplicate on the delivery key, which every
+attempt carries unchanged (the X-Accord-Delivery header and the email's Message-ID).
 
 Failures wait 1 min, 5 min, 30 min, 2 h, then 6 h; the sixth failed attempt marks the
 delivery failed. An unreachable mail server is Accord's problem, not the recipient's: those
@@ -81,7 +83,7 @@ def deliveries_due_exist(*, now: datetime.datetime) -> bool:
 
 
 def deliveries_claim(
-    *, now: datetime.datetime, limit: int = BATCH_SIZE
+    *, now: datetime.datetime, limit: int = BATCH_SIZE, worker_id: str = ""
 ) -> tuple[list[int], datetime.datetime]:
     """Claim up to `limit` due deliveries for this worker; returns their ids and the lease."""
     candidates = list(
@@ -96,6 +98,7 @@ def deliveries_claim(
         won = Delivery.objects.filter(_due(now), pk=pk).update(
             status=Status.SENDING,
             lease_until=lease,
+            claimed_by=worker_id[:64],
             attempts=F("attempts") + 1,
             updated_at=now,
         )
@@ -104,12 +107,15 @@ def deliveries_claim(
     return claimed, lease
 
 
-def deliveries_due_send(*, now: datetime.datetime | None = None, limit: int = BATCH_SIZE) -> int:
-    """Send every due delivery; returns how many were sent."""
+def deliveries_due_send(
+    *, now: datetime.datetime | None = None, limit: int = BATCH_SIZE, worker_id: str = ""
+) -> int:
+    """Send every due delivery; returns how many were sent. `worker_id` names the
+    `accord worker` process doing it, so its claims can be released if it dies."""
     now = now or timezone.now()
     sent = 0
     for _batch in range(MAX_BATCHES):
-        claimed, lease = deliveries_claim(now=now, limit=limit)
+        claimed, lease = deliveries_claim(now=now, limit=limit, worker_id=worker_id)
         if not claimed:
             break
         rows = Delivery.objects.filter(pk__in=claimed).select_related(
@@ -125,6 +131,19 @@ def deliveries_due_send(*, now: datetime.datetime | None = None, limit: int = BA
     return sent
 
 
+def deliveries_release(*, worker_ids: list[str], now: datetime.datetime) -> int:
+    """Make the deliveries held by these (dead) workers due again; returns how many.
+
+    The claim already counted the attempt, so a delivery whose workers keep dying still
+    gives up after MAX_ATTEMPTS.
+    """
+    if not worker_ids:
+        return 0
+    return Delivery.objects.filter(status=Status.SENDING, claimed_by__in=worker_ids).update(
+        status=Status.PENDING, lease_until=None, next_attempt_at=None, claimed_by="", updated_at=now
+    )
+
+
 def _record(
     delivery: Delivery, *, lease: datetime.datetime, outcome: Outcome, now: datetime.datetime
 ) -> None:
@@ -135,6 +154,7 @@ def _record(
         next_attempt_at=outcome.next_attempt_at,
         sent_at=now if outcome.status == Status.SENT else None,
         lease_until=None,
+        claimed_by="",
         target=delivery.target,
         updated_at=now,
     )

@@ -123,7 +123,8 @@ class WebhookEndpoint(TenantModel):
 class Delivery(TenantModel):
     """One attempt-tracked send over a transport. At-least-once with an idempotency key: the
     key is unique, a delivery is claimed before sending and marked sent after, and a claimed
-    delivery whose worker died is retried only after its lease expires."""
+    delivery whose worker died is retried once that worker is found dead (or its lease
+    expires)."""
 
     class Transport(models.TextChoices):
         EMAIL = "email", "Email"
@@ -158,6 +159,8 @@ class Delivery(TenantModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
+    # The `accord worker` holding the lease, so a worker found dead releases it at once.
+    claimed_by = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,8 +3,9 @@ digests, and overdue-action reminders. Every job is idempotent: running it twice
 nothing twice. `today` / `now` are ISO strings so tests (and the scheduler) can pin time."""
 
 import datetime
+from typing import Any
 
-from django.tasks import task
+from django.tasks import TaskContext, task
 from django.utils import timezone
 
 
@@ -12,14 +13,15 @@ def _today(today: str | None) -> datetime.date:
     return datetime.date.fromisoformat(today) if today else timezone.localdate()
 
 
-@task()
-def deliveries_send(*, now: str | None = None) -> int:
+@task(takes_context=True)
+def deliveries_send(context: "TaskContext[Any, Any]", *, now: str | None = None) -> int:
     """Send every due delivery (new ones and retries whose backoff has passed); returns how
-    many were sent."""
+    many were sent. The claims name this task's worker, so they are released if it dies."""
     from accord.notifications.delivery import deliveries_due_send
 
     moment = datetime.datetime.fromisoformat(now) if now else None
-    return deliveries_due_send(now=moment)
+    workers = context.task_result.worker_ids
+    return deliveries_due_send(now=moment, worker_id=workers[-1] if workers else "")
 
 
 @task()

@@ -132,7 +132,17 @@ def function_delete(*, function: Function, actor: Any) -> None:
             instance=function,
             changes=diff(snapshot(function, FUNCTION_FIELDS), {}),
         )
-        function.delete()
+        try:
+            with transaction.atomic():
+                function.delete()
+        except RestrictedError as error:
+            kinds = sorted({str(row._meta.verbose_name_plural) for row in error.restricted_objects})
+            raise ValidationError(
+                {
+                    "function": f"{function.name} is still named by {', '.join(kinds)}, which "
+                    "need their function. Change those to another function first."
+                }
+            ) from error
 
 
 # --- people ---------------------------------------------------------------------------------

@@ -432,7 +432,11 @@ def function_delete(request: HttpRequest, function: uuid.UUID) -> HttpResponse:
     workspace = request.workspace  # type: ignore[attr-defined]
     found = object_get(Function, workspace=workspace, uuid=function)
     name = found.name
-    actions.function_delete(function=found, actor=request.user)
+    try:
+        actions.function_delete(function=found, actor=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("function_detail", workspace.slug, found.uuid)
     messages.success(request, f"Deleted the {name} function; its people now have no function.")
     return redirect("function_list", workspace.slug)
 

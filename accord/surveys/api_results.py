@@ -330,6 +330,11 @@ def _csv(content: bytes, name: str) -> HttpResponse:
 
 # --- operations -----------------------------------------------------------------------------
 
+# The exports answer JSON rows, or with `format=csv` the same rows as a CSV file.
+CSV_TOO = {
+    "responses": {200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+}
+
 
 @router.get("/survey-results", response=ResultsRollupOut)
 def get_survey_results_rollup(request: HttpRequest) -> selectors.Rollup:
@@ -338,7 +343,7 @@ def get_survey_results_rollup(request: HttpRequest) -> selectors.Rollup:
     return selectors.workspace_rollup(membership=membership_of(request))
 
 
-@router.get("/survey-results/export", response=list[ExportRowOut])
+@router.get("/survey-results/export", response=list[ExportRowOut], openapi_extra=CSV_TOO)
 def export_survey_results_rollup(request: HttpRequest, params: Query[ExportParams]) -> Any:
     """The roll-up as flat rows (`format=csv` for a spreadsheet)."""
     rollup = selectors.workspace_rollup(membership=membership_of(request))
@@ -387,7 +392,9 @@ def get_cycle_survey_results(
     )
 
 
-@router.get("/survey-results/cycles/{cycle}/export", response=list[ExportRowOut])
+@router.get(
+    "/survey-results/cycles/{cycle}/export", response=list[ExportRowOut], openapi_extra=CSV_TOO
+)
 def export_cycle_survey_results(
     request: HttpRequest, cycle: UUIDPath, params: Query[ExportParams]
 ) -> Any:

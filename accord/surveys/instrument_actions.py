@@ -201,7 +201,9 @@ def items_normalise(
             item = replace(item, options=options, scores=builtin.HEALTH_SCORES, dimension="")
         elif spec.kind == ItemKind.LIKERT:
             if kind == InstrumentKind.PSYCH_SAFETY or not options:
-                options = tuple(builtin.agree_scale(scale_points))
+                # An out-of-range scale is reported above; label a valid one meanwhile.
+                points = min(max(scale_points, builtin.SCALE_MIN), builtin.SCALE_MAX)
+                options = tuple(builtin.agree_scale(points))
             if not 2 <= len(options) <= builtin.SCALE_MAX:
                 fail(index, "options", "An agree scale has 2 to 11 answers, one per line.")
             item = replace(

@@ -1,9 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accord.web.selectors import dashboard_for_you, dashboard_summary
@@ -24,11 +24,15 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@never_cache
 def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness and database reachability for load balancers."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    """Database and worker-queue checks for load balancers and monitoring: 200 when all are
+    ok, 503 otherwise; `?only=database` runs just the named checks (comma-separated)."""
+    from accord.ops.health import health_report
+
+    only = request.GET.get("only")
+    report = health_report(only={name.strip() for name in only.split(",")} if only else None)
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)
 
 
 @login_required

@@ -1,8 +1,12 @@
 def test_healthz_reports_ok_after_a_database_round_trip(client, db):
-    """/healthz answers JSON ok for load balancers without signing in."""
+    """/healthz answers JSON ok for load balancers without signing in, with the database and
+    the worker queue checked."""
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["checks"]["queue"]["status"] == "ok"
 
 
 def test_pages_send_a_content_security_policy(client, db):
