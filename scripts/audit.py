@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import os
 import sys
@@ -33,7 +34,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 from pip_audit._audit import AuditOptions, Auditor
 from pip_audit._dependency_source import RequirementSource
@@ -47,7 +47,7 @@ from pip_audit._service.interface import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-PYPI = "https://pypi.org/pypi"
+PYPI = "https://pypi.org/pypi"  # ACCORD_AUDIT_INDEX_URL replaces it (the tests' local index)
 # PyPI's answers are kept this long, so `make test` does not ask PyPI 160 times per run.
 CACHE_TTL_SECONDS = 6 * 3600
 TIMEOUT_SECONDS = 20
@@ -68,7 +68,9 @@ class PyPIDocuments:
     """PyPI's JSON documents, cached on disk for CACHE_TTL_SECONDS (404s too)."""
 
     def __init__(self, *, refresh: bool = False) -> None:
-        self.directory = cache_dir()
+        self.base = os.environ.get("ACCORD_AUDIT_INDEX_URL", PYPI).rstrip("/")
+        self.directory = cache_dir() / hashlib.sha256(self.base.encode()).hexdigest()[:12]
+        self.directory.mkdir(parents=True, exist_ok=True)
         self.refresh = refresh
         self.session = requests.Session()
         self.session.headers["User-Agent"] = "accord-audit (pip-audit library)"
@@ -76,11 +78,11 @@ class PyPIDocuments:
     def get(self, path: str) -> dict[str, Any] | None:
         """The document at PYPI/path, or None when PyPI answers 404; raises on other errors."""
         cached = self.directory / (path.replace("/", "__") + ".json")
-        if not self.refresh and cached.exists():
-            if time.time() - cached.stat().st_mtime < CACHE_TTL_SECONDS:
-                stored = json.loads(cached.read_text())
-                return stored.get("document")
-        response = self.session.get(f"{PYPI}/{path}/json", timeout=TIMEOUT_SECONDS)
+        fresh = cached.exists() and time.time() - cached.stat().st_mtime < CACHE_TTL_SECONDS
+        if fresh and not self.refresh:
+            stored: dict[str, Any] = json.loads(cached.read_text())
+            return stored.get("document")
+        response = self.session.get(f"{self.base}/{path}/json", timeout=TIMEOUT_SECONDS)
         if response.status_code == 404:
             document = None
         else:
@@ -203,9 +205,7 @@ def audit(lock: Path, *, refresh: bool = False) -> dict[str, Any]:
     vulnerable: list[dict[str, Any]] = []
     accepted: list[dict[str, Any]] = []
     pins = 0
-    for dependency, results in Auditor(service, options=AuditOptions(dry_run=False)).audit(
-        source
-    ):
+    for dependency, results in Auditor(service, options=AuditOptions(dry_run=False)).audit(source):
         pins += 1
         for result in results:
             row = {

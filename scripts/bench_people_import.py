@@ -112,7 +112,7 @@ def main() -> int:
     Membership.objects.create(workspace=workspace, user=owner, role=Role.OWNER)
 
     steps: list[tuple[str, float]] = []
-    total = time.perf_counter()
+    total, total_cpu = time.perf_counter(), time.process_time()
     clock = time.perf_counter()
     parsed = read_people_file(
         csv_path.read_bytes(),
@@ -139,6 +139,7 @@ def main() -> int:
     )
     steps.append(("apply: bulk writes + audit", time.perf_counter() - clock))
     seconds = time.perf_counter() - total
+    cpu = time.process_time() - total_cpu
     stored = Person.objects.filter(workspace=workspace).count()
     managed = Person.objects.filter(workspace=workspace, manager__isnull=False).count()
     assert stored == options.rows, (stored, result)
@@ -146,7 +147,7 @@ def main() -> int:
         print(f"  {name:34} {step:7.1f} s")
     print(
         f"imported {stored:,} people ({managed:,} with a manager) in {seconds:.1f} s: "
-        f"{options.rows / seconds:,.0f} rows/s; result {result}"
+        f"{options.rows / seconds:,.0f} rows/s (CPU {cpu:.1f} s); result {result}"
     )
     engine = "SQLite" if options.database == "sqlite" else "PostgreSQL"
     breakdown = "; ".join(f"{name} {step:.1f} s" for name, step in steps)
@@ -159,7 +160,7 @@ def main() -> int:
             queries=f"{options.rows / seconds:,.0f} rows/s",
             target="minutes (no stated budget)",
             met=seconds < 600,
-            note=f"single run; {breakdown}",
+            note=f"single run; CPU {cpu:.0f} s; {breakdown}",
             group="Import",
         )
     ]

@@ -197,6 +197,7 @@ def tasks_recover(
     running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
         "id", "task_path", "args_kwargs", "worker_ids", "started_at"
     )
+    lost = []
     for task in running:
         workers: list[str] = list(task.worker_ids or [])
         holder = workers[-1] if workers else ""
@@ -207,10 +208,13 @@ def tasks_recover(
             continue  # a worker without heartbeats (bare db_worker): give it the lease
         if holder:
             dead.add(holder)
-        _task_recover(task, attempts=len(workers), now=now, recovery=recovery)
+        lost.append(task)
+    # Release first: a requeued task may start at once and must find its deliveries due.
     with transaction.atomic():
         released = deliveries_release(worker_ids=sorted(dead), now=now)
         WorkerHeartbeat.objects.filter(beat_at__lt=now - HEARTBEAT_KEEP).delete()
+    for task in lost:
+        _task_recover(task, attempts=len(task.worker_ids or []), now=now, recovery=recovery)
     return Recovery(
         requeued=recovery.requeued,
         failed=recovery.failed,

@@ -30,7 +30,7 @@ class WorkspaceSso(TenantModel):
         constraints = [models.UniqueConstraint(fields=["workspace"], name="sso_one_per_workspace")]
 
     def __str__(self) -> str:
-        return f"Single sign-on for workspace {self.workspace_id}"
+        return "Single sign-on"
 
 
 class SsoDomain(TenantModel):
@@ -68,4 +68,4 @@ class WorkspaceSignInPolicy(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return f"Sign-in policy for workspace {self.workspace_id}"
+        return "Sign-in policy"

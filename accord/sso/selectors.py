@@ -143,7 +143,7 @@ def member_policy_get(*, user: Any, workspace_slug: str) -> MemberPolicy | None:
 
 
 def user_has_totp(user: Any) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 import logging
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
@@ -58,7 +59,10 @@ def sso_start(request: HttpRequest, ws: str) -> HttpResponse:
     process = AuthProcess.CONNECT if request.user.is_authenticated else AuthProcess.LOGIN
     try:
         provider = get_social_adapter(request).get_provider(request, provider_id)
-        return provider.redirect(request, process, next_url=reverse("sso_complete", args=[ws]))
+        handover: HttpResponse = provider.redirect(
+            request, process, next_url=reverse("sso_complete", args=[ws])
+        )
+        return handover
     except (requests.RequestException, ValueError, KeyError, SocialApp.DoesNotExist):
         logger.warning("sso discovery failed workspace=%s", ws)
         response = render(
@@ -82,9 +86,9 @@ def _with_provider_form_action(response: HttpResponse, *, sso: WorkspaceSso) -> 
     """
     issuer = urlsplit(str(sso.app.settings.get("server_url", "")))
     if issuer.scheme and issuer.netloc:
-        policy = dict(settings.SECURE_CSP)
+        policy: dict[str, Any] = dict(settings.SECURE_CSP)
         policy["form-action"] = [
-            *policy.get("form-action", []),
+            *list(policy.get("form-action", [])),
             f"{issuer.scheme}://{issuer.netloc}",
         ]
         response._csp_config = policy  # type: ignore[attr-defined]

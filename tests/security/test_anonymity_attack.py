@@ -296,9 +296,12 @@ def loot_collect(survey: Survey, session: Client, token: Client) -> Loot:
             group = _group_key(params)
             api_url = f"/api/v1/survey-results/cycles/{uuid}"
             response = token.get(api_url, params)
-            assert response.status_code == 200, (api_url, params, response.status_code)
-            loot.bodies[f"{api_url}?{params}"] = response.content.decode()
-            _walk_json(response.json(), "api", uuid, group, loot)
+            if params.get("band", "contributor") not in BANDS:
+                assert response.status_code == 422, (api_url, params)  # no such band
+            else:
+                assert response.status_code == 200, (api_url, params, response.status_code)
+                loot.bodies[f"{api_url}?{params}"] = response.content.decode()
+                _walk_json(response.json(), "api", uuid, group, loot)
             page = f"/w/acme/surveys/results/cycles/{uuid}/"
             response = session.get(page, params)
             assert response.status_code == 200, (page, params, response.status_code)

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from accord.ops.backup import postgres_backup
 from accord.ops.portability import EXCLUDED_MODELS, _concrete_models, _label, export_plan
+from accord.org.models import Function
 from accord.surveys.models import Answer, Response, UsedToken
 from accord.workspaces.models import Workspace
 
@@ -295,14 +296,24 @@ def test_database_empty_check_refuses_any_existing_workspace(
 
 def test_deleted_workspace_comes_back_and_shared_users_are_kept(acme: Any, tmp_path: Path) -> None:
     """A workspace deleted after its export is restored with every row, while its users,
-    who still exist, are kept as they are; an export afterwards equals the first."""
+    who still exist, are kept as they are; an export afterwards equals the first, and new
+    rows get ids after the restored ones."""
     first = _export(tmp_path, "acme", "first.json")
     acme.workspace.delete()
+    # Rewind the id counter, as in a fresh database, to see the restore move it on.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence('org_function', 'id'), 1, false)")
+        else:
+            cursor.execute("UPDATE sqlite_sequence SET seq = 0 WHERE name = 'org_function'")
     out = StringIO()
     call_command("restore", str(first), stdout=out)
     assert "user rows were already present and were kept" in out.getvalue()
     second = _export(tmp_path, "acme", "second.json")
     assert _tables(_read(second)) == _tables(_read(first))
+    workspace = Workspace.objects.get(slug="acme")
+    fresh = Function.objects.create(workspace=workspace, name="Legal")
+    assert fresh.pk > acme.finance.pk
 
 
 def test_a_user_whose_id_now_belongs_to_someone_else_is_refused(acme: Any, tmp_path: Path) -> None:

@@ -56,6 +56,12 @@ class Command(BaseCommand):
             help="Delete an existing workspace with this slug first.",
         )
         parser.add_argument(
+            "--skip-snapshots",
+            action="store_true",
+            help="Do not compute the health and network snapshots at the end (pages then "
+            "show them once the daily job or a refresh has run).",
+        )
+        parser.add_argument(
             "--json", action="store_true", help="Print counts and seconds as JSON on stdout."
         )
 
@@ -71,6 +77,7 @@ class Command(BaseCommand):
             events=options["events"],
             password=options["password"],
             replace=options["replace"],
+            snapshots=not options["skip_snapshots"],
         )
 
         def progress(line: str) -> None:
