@@ -3,13 +3,20 @@
 Star-imported at the end of accord/settings.py, so the names it reads are defined already.
 """
 
+import sys
 from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from accord.env import env_bool, env_int, env_list, env_str
-from accord.settings import DATABASES, LOG_LEVEL, LOGGING, MIDDLEWARE
+
+# The settings module being executed (this file runs at its end); read through Any, since
+# the two modules import each other.
+_base: Any = sys.modules["accord.settings"]
+_logging: dict[str, Any] = _base.LOGGING
+_databases: dict[str, Any] = _base.DATABASES
+_middleware: list[str] = _base.MIDDLEWARE
 
 __all__ = [
     "ACCORD_HEALTH_QUEUE_MAX_AGE",
@@ -23,22 +30,22 @@ __all__ = [
 LOG_FORMAT = env_str("LOG_FORMAT", "plain").lower()
 if LOG_FORMAT not in {"plain", "json"}:
     raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} must be plain or json.")
-LOGGING["filters"] = {"request_id": {"()": "accord.ops.logging.RequestIdFilter"}}
-LOGGING["formatters"] = {
+_logging["filters"] = {"request_id": {"()": "accord.ops.logging.RequestIdFilter"}}
+_logging["formatters"] = {
     "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
     "json": {"()": "accord.ops.logging.JsonFormatter"},
 }
-LOGGING["handlers"] = {
+_logging["handlers"] = {
     "console": {
         "class": "logging.StreamHandler",
         "formatter": LOG_FORMAT,
         "filters": ["request_id"],
     }
 }
-_loggers: dict[str, Any] = dict(LOGGING.get("loggers", {}))  # type: ignore[call-overload]
-LOGGING["loggers"] = {
+_loggers: dict[str, Any] = dict(_logging.get("loggers", {}))
+_logging["loggers"] = {
     **_loggers,
-    "accord.access": {"level": LOG_LEVEL},
+    "accord.access": {"level": _base.LOG_LEVEL},
     # Django's own request log repeats the access line for every 4xx; errors still show.
     "django.request": {"level": "ERROR"},
 }
@@ -53,14 +60,14 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 # Server-side cursors (QuerySet.iterator) live across statements, which transaction pooling
 # does not allow; with this on, iterator() fetches in chunks on the client instead.
 ACCORD_PGBOUNCER = env_bool("ACCORD_PGBOUNCER", False)
-if ACCORD_PGBOUNCER and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+if ACCORD_PGBOUNCER and _databases["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _databases["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 # --- Read replicas --------------------------------------------------------------------------
 ACCORD_REPLICA_STICKY_SECONDS = env_int("ACCORD_REPLICA_STICKY_SECONDS", 10, minimum=1)
 _replica_urls = env_list("DATABASE_REPLICA_URLS", [])
 if _replica_urls:
-    _primary = DATABASES["default"]
+    _primary = _databases["default"]
     if _primary["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(
             "DATABASE_REPLICA_URLS needs a PostgreSQL primary (DATABASE_URL=postgres://…)."
@@ -81,11 +88,11 @@ if _replica_urls:
             if _key in _primary:
                 _replica[_key] = _primary[_key]
         _replica["TEST"] = {"MIRROR": "default"}
-        DATABASES[f"replica{_number}"] = _replica
+        _databases[f"replica{_number}"] = _replica
     DATABASE_ROUTERS = ["accord.ops.routers.ReplicaRouter"]
     __all__ += ["DATABASE_ROUTERS"]
     # Outside the session middleware, so the session save of a writing request is seen.
-    MIDDLEWARE.insert(
-        MIDDLEWARE.index("accord.ops.middleware.RequestIdMiddleware") + 1,
+    _middleware.insert(
+        _middleware.index("accord.ops.middleware.RequestIdMiddleware") + 1,
         "accord.ops.middleware.ReplicaPinMiddleware",
     )

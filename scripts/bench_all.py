@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import benchlib  # noqa: E402
+import benchlib
 
 # name, command, extra arguments for --quick, what it measures (for --list)
 BENCHES: list[tuple[str, list[str], list[str], str]] = [

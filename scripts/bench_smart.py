@@ -38,12 +38,13 @@ def main() -> None:
     texts = [row["text"] for row in rows]
     items = [(str(i), texts[i % len(texts)]) for i in range(args.goals)]
     today = date(2026, 6, 15)
-    rates = []
+    rates, cpu_rates = [], []
     for _ in range(args.repeat):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         smart_count = sum(result.is_smart for _, result in smart_assess_many(items, today=today))
         elapsed = time.perf_counter() - started
         rates.append(len(items) / elapsed)
+        cpu_rates.append(len(items) / (time.process_time() - started_cpu))
         print(
             f"{len(items)} goals in {elapsed:.2f} s: {len(items) / elapsed:,.0f} goals/second "
             f"({smart_count} SMART)"
@@ -62,7 +63,8 @@ def main() -> None:
                 ratio_to="the 2,000 goals/s target",
                 target=f"≥ {TARGET_RATE:,} goals/s",
                 met=rate >= TARGET_RATE,
-                note=f"median of {args.repeat} runs; the p95 column holds the slowest run",
+                note=f"median of {args.repeat} runs ({statistics.median(cpu_rates):,.0f} goals "
+                "per CPU second); the p95 column holds the slowest run",
                 group="Analytics",
             )
         ],

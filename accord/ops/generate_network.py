@@ -18,7 +18,7 @@ import numpy as np
 from django.utils import timezone
 
 from accord.network.models import Channel, Identity, Interaction, NetworkImport, Source
-from accord.ops.generate_bulk import rows_insert
+from accord.ops.generate_bulk import rows_insert, utc_texts
 from accord.ops.generate_org import Organization
 from accord.ops.generate_partnerships import Portfolio
 from accord.workspaces.models import Workspace
@@ -189,17 +189,16 @@ def network_create(
     sender_ids = identity[sender].tolist()
     recipient_ids = identity[recipient].tolist()
     channels = [str(CHANNELS[c]) for c in range(len(CHANNELS))]
-    fromtimestamp = datetime.datetime.fromtimestamp
-    utc = datetime.UTC
+    moments = utc_texts(occurred)
 
     def rows() -> Any:
         for i, (moment, s, r, c) in enumerate(
-            zip(occurred.tolist(), sender_ids, recipient_ids, channel.tolist(), strict=True)
+            zip(moments, sender_ids, recipient_ids, channel.tolist(), strict=True)
         ):
             yield (
                 workspace.pk,
                 batch.pk,
-                fromtimestamp(moment, tz=utc),
+                moment,
                 s,
                 r,
                 channels[c],

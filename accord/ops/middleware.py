@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import request_finished
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import empty
 
@@ -75,6 +76,14 @@ def _workspace_slug(request: HttpRequest) -> str | None:
     return str(slug) if slug else None
 
 
+def request_id_forget(**kwargs: Any) -> None:
+    """After the response is sent, records of this thread belong to no request."""
+    request_id_var.set(None)
+
+
+request_finished.connect(request_id_forget, dispatch_uid="accord.ops.request_id_forget")
+
+
 class RequestIdMiddleware:
     """Give each request an id (the proxy's X-Request-ID when well formed, else a new one),
     stamp it on every log record made while serving it and on the response, and write one
@@ -86,15 +95,14 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = request_id_accept(request.META.get("HTTP_X_REQUEST_ID")) or uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        token = request_id_var.set(request_id)
+        # Kept until the response is closed (request_finished), not just until this returns:
+        # Django logs 4xx/5xx answers (logger django.request) after the middleware chain.
+        request_id_var.set(request_id)
         started = time.perf_counter()
-        try:
-            response = self.get_response(request)
-            response[REQUEST_ID_HEADER] = request_id
-            self._log_access(request, response, (time.perf_counter() - started) * 1000)
-            return response
-        finally:
-            request_id_var.reset(token)
+        response = self.get_response(request)
+        response[REQUEST_ID_HEADER] = request_id
+        self._log_access(request, response, (time.perf_counter() - started) * 1000)
+        return response
 
     def _log_access(self, request: HttpRequest, response: HttpResponse, duration: float) -> None:
         match = getattr(request, "resolver_match", None)

@@ -219,6 +219,25 @@ def _schema_check(header: dict[str, Any]) -> None:
         )
 
 
+# Values of these column types reach the database as JSON gives them, when of the right type.
+PLAIN_TYPES: dict[str, type] = {
+    **dict.fromkeys(
+        ("AutoField", "BigAutoField", "SmallAutoField", "IntegerField", "BigIntegerField",
+         "SmallIntegerField", "PositiveIntegerField", "PositiveBigIntegerField",
+         "PositiveSmallIntegerField"),
+        int,
+    ),
+    **dict.fromkeys(("CharField", "TextField", "SlugField", "EmailField", "URLField"), str),
+    "BooleanField": bool,
+}  # fmt: skip
+
+
+def _plain_type(model_field: models.Field[Any, Any]) -> type | None:
+    """The JSON type a column's values may pass through as, skipping conversion."""
+    target = model_field.target_field if model_field.is_relation else model_field  # type: ignore[attr-defined]
+    return PLAIN_TYPES.get(target.get_internal_type())
+
+
 class _TableLoader:
     """Converts a table's rows to database values and inserts them in batches."""
 
@@ -243,6 +262,7 @@ class _TableLoader:
                 f"{', '.join(map(str, unknown))}."
             )
         self.fields = [by_attname[c] for c in columns]
+        self.plain = [_plain_type(f) for f in self.fields]
         self.missing = [f for f in self.model._meta.concrete_fields if f.attname not in columns]
         for missing in self.missing:
             if not (missing.has_default() or missing.null):
@@ -275,7 +295,11 @@ class _TableLoader:
             )
         python_row: list[Any] = []
         database_row: list[Any] = []
-        for model_field, value in zip(self.fields, values, strict=True):
+        for model_field, plain, value in zip(self.fields, self.plain, values, strict=True):
+            if plain is not None and type(value) is plain:
+                python_row.append(value)
+                database_row.append(value)
+                continue
             try:
                 converted = None if value is None else model_field.to_python(value)
                 if converted is None and not model_field.null:

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 
 from accord.metrics.org_structure import OrgStructure, org_structure
 from accord.org.models import Function, Person, Seniority
-from accord.workspaces.models import AuditEntry, Invitation, Membership, Workspace
+from accord.workspaces.models import AuditEntry, Invitation, Membership
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,52 @@ def _shares(rows: list[tuple[str, int, str]], total: int) -> list[Share]:
     ]
 
 
-def _recent_activity(workspace: Workspace, *, shown: int = 8) -> list[AuditEntry]:
-    """The latest changes, one line per object: a burst of edits to one record (say a
-    conflict walked through its stages) shows once, as its latest change."""
+def _hidden_from(membership: Membership) -> Q:
+    """Audit entries about things the member may not see: feedback (private between giver
+    and receiver, so never in a shared feed), and for non-admins private conflicts outside
+    their reach, members-only partnerships they are not in, and every record inside those
+    partnerships. Subqueries only, so the feed stays one query."""
+    from django.apps import apps
+
+    from accord.governance.conflict_selectors import conflict_visible_list
+    from accord.governance.models import Conflict
+    from accord.partnerships.models import Partnership
+    from accord.partnerships.selectors import partnership_visible_list
+
+    hidden = Q(object_type="comms.feedback")
+    if membership.can_admin:
+        return hidden
+    workspace = membership.workspace
+    unseen = Partnership.objects.filter(workspace=workspace).exclude(
+        pk__in=partnership_visible_list(membership=membership).values("pk")
+    )
+    conflicts = Conflict.objects.filter(workspace=workspace).exclude(
+        pk__in=conflict_visible_list(membership=membership).values("pk")
+    )
+    hidden |= Q(object_uuid__in=unseen.values("uuid")) | Q(object_uuid__in=conflicts.values("uuid"))
+    for model in apps.get_models():
+        fields = {f.name: f for f in model._meta.get_fields()}
+        link = fields.get("partnership")
+        if (
+            "uuid" in fields
+            and "workspace" in fields
+            and getattr(link, "related_model", None) is Partnership
+        ):
+            rows = model._default_manager.filter(workspace=workspace, partnership__in=unseen)
+            hidden |= Q(object_uuid__in=rows.values("uuid"))
+    return hidden
+
+
+def _recent_activity(membership: Membership, *, shown: int = 8) -> list[AuditEntry]:
+    """The latest changes the member may know about, one line per object: a burst of edits
+    to one record (say a conflict walked through its stages) shows once, as its latest
+    change."""
     seen: set[object] = set()
     recent: list[AuditEntry] = []
-    for entry in AuditEntry.objects.filter(workspace=workspace).order_by("-at", "-id")[:80]:
+    entries = AuditEntry.objects.filter(workspace=membership.workspace).exclude(
+        _hidden_from(membership)
+    )
+    for entry in entries.order_by("-at", "-id")[:80]:
         if entry.object_uuid in seen:
             continue
         seen.add(entry.object_uuid)
@@ -188,5 +228,5 @@ def dashboard_summary(*, membership: Membership) -> DashboardSummary:
         active_goals=Goal.objects.filter(workspace=workspace, status=Goal.Status.ACTIVE)
         .filter(Q(partnership__isnull=True) | Q(partnership__in=visible.values("pk")))
         .count(),
-        recent=_recent_activity(workspace),
+        recent=_recent_activity(membership),
     )

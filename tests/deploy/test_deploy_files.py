@@ -21,6 +21,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import psycopg
@@ -446,7 +447,8 @@ def test_static_files_have_far_future_cache_headers_and_are_cached(proxied):
 
 def test_upload_limits_match_the_import_settings(proxied):
     """Ordinary requests stop at 8 MB (above ACCORD_IMPORT_MAX_BYTES); network-metadata
-    uploads pass through to the app (which refuses this one: no sign-in, no CSRF token)."""
+    uploads pass through to the app, which reads them (here: past the CSRF check, to the
+    sign-in redirect)."""
     boundary = "accord-upload-test"
     body = (
         f"--{boundary}\r\n"
@@ -454,7 +456,17 @@ def test_upload_limits_match_the_import_settings(proxied):
         "Content-Type: text/csv\r\n\r\n"
     ).encode()
     body += b"x" * (9 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
-    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    login = app_request(proxied.https_port, "/accounts/login/", tls=True)
+    cookie = SimpleCookie()
+    for header in login.headers.get_all("Set-Cookie") or []:
+        cookie.load(header)
+    token = cookie["csrftoken"].value
+    headers = {
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Cookie": f"csrftoken={token}",
+        "X-CSRFToken": token,
+        "Referer": f"https://{HOST}/accounts/login/",
+    }
     ordinary = app_request(
         proxied.https_port, "/accounts/login/", method="POST", body=body, headers=headers, tls=True
     )
@@ -467,4 +479,5 @@ def test_upload_limits_match_the_import_settings(proxied):
         headers=headers,
         tls=True,
     )
-    assert network.status == 403
+    assert network.status == 302
+    assert network.getheader("Location").startswith("/accounts/login/")

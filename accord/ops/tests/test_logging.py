@@ -188,3 +188,19 @@ def test_an_unknown_log_format_fails_at_start(tmp_path):
     run = _accord({"ACCORD_DATA_DIR": str(tmp_path), "LOG_FORMAT": "yaml"}, "check")
     assert run.returncode != 0
     assert "LOG_FORMAT='yaml' must be plain or json" in run.stderr
+
+
+def test_django_error_lines_of_a_request_carry_its_id(client, db, log_lines, settings):
+    """Django logs 5xx answers after the middleware has returned; they still carry the id."""
+    from datetime import timedelta
+
+    from accord.ops.tests.test_health import _queued
+
+    settings.ACCORD_HEALTH_QUEUE_MAX_AGE = 1
+    _queued(waited=timedelta(hours=1))
+    response = client.get("/healthz", headers={"X-Request-ID": "probe-503"})
+    assert response.status_code == 503
+    (line,) = [line for line in log_lines() if line["logger"] == "django.request"]
+    assert line["level"] == "ERROR"
+    assert line["request_id"] == "probe-503"
+    assert "status_code" in line

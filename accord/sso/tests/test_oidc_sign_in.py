@@ -182,3 +182,27 @@ def test_an_unreachable_provider_gets_a_clear_message(acme, acme_sso):
     response = Client().post("/sso/acme/start/")
     assert response.status_code == 502
     assert b"could not reach your identity provider" in response.content
+
+
+def test_an_sso_sign_in_counts_as_mfa_when_the_provider_enforces_it(acme, acme_sso, provider):
+    """With "the identity provider enforces MFA", SSO sessions pass and password ones do not."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    from accord.sso.actions import signin_policy_update
+
+    TOTP.activate(acme.owner, generate_totp_secret())
+    signin_policy_update(
+        actor_membership=acme.membership("owner"),
+        require_mfa=True,
+        require_sso=False,
+        sso_satisfies_mfa=True,
+    )
+    member = acme.user("member")
+    password_session = Client()
+    password_session.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
+    assert password_session.get("/w/acme/")["Location"] == "/accounts/2fa/totp/activate/"
+    provider.user_set("u-8", email=member.email, email_verified=True)
+    sso_session = Client()
+    callback = sso_sign_in(sso_session, provider, slug="acme", sub="u-8")
+    assert sso_session.get(callback["Location"])["Location"] == "/w/acme/"
+    assert sso_session.get("/w/acme/").status_code == 200
