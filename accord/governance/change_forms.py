@@ -58,10 +58,14 @@ class ChangeForm(DecisionForm):
         super().__init__(*args, workspace=workspace, **kwargs)
         fields: Any = self.fields
         fields["decision_text"].label = "Proposed change, in one sentence"
-        fields["measure_goals"].queryset = Goal.objects.filter(workspace=workspace).order_by(
-            "title"
-        )
-        fields["measure_kpis"].queryset = Kpi.objects.filter(workspace=workspace).order_by("name")
+        # The same reach as the decision's own goal choices (the parent form narrows them to
+        # partnerships the member can see); KPIs always belong to a partnership.
+        fields["measure_goals"].queryset = fields["goals"].queryset
+        partnerships = kwargs.get("partnerships")
+        kpis = Kpi.objects.filter(workspace=workspace)
+        if partnerships is not None:
+            kpis = kpis.filter(partnership__in=partnerships.values("pk"))
+        fields["measure_kpis"].queryset = kpis.order_by("name")
 
     @classmethod
     def initial_for_proposal(cls, proposal: ChangeProposal) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
 from accord.goals.models import Goal
 from accord.governance.models import Decision, DecisionOption, DecisionResponse, Deliverable
@@ -139,10 +140,16 @@ class DecisionForm(forms.Form):
         fields["affected_functions"].queryset = Function.objects.filter(
             workspace=workspace
         ).order_by("name")
-        fields["goals"].queryset = Goal.objects.filter(workspace=workspace).order_by("title")
-        fields["deliverables"].queryset = Deliverable.objects.filter(workspace=workspace).order_by(
-            "name"
-        )
+        # Only goals and deliverables of partnerships the member can see: a members-only
+        # partnership's goals must not show up as choices for outsiders.
+        goals = Goal.objects.filter(workspace=workspace)
+        deliverables = Deliverable.objects.filter(workspace=workspace)
+        if partnerships is not None:
+            visible = partnerships.values("pk")
+            goals = goals.filter(Q(partnership__isnull=True) | Q(partnership__in=visible))
+            deliverables = deliverables.filter(partnership__in=visible)
+        fields["goals"].queryset = goals.order_by("title")
+        fields["deliverables"].queryset = deliverables.order_by("name")
 
     @classmethod
     def initial_for(cls, decision: Decision) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from math import ceil
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ValidationError
 
 from accord.accounts.models import User
 from accord.ops.generate_bulk import rows_insert
@@ -204,6 +205,17 @@ def logins_create(
             label = str(role)
         rows.append((label, f"{label}@{slug}.example", str(role)))
     emails = [email for _, email, _ in rows]
+    elsewhere = sorted(
+        Membership.objects.filter(user__email__in=emails).values_list("user__email", flat=True)
+    )
+    if elsewhere:
+        # Never reset the password of a login that belongs to another workspace.
+        raise ValidationError(
+            {
+                "workspace": f"The login {elsewhere[0]} already belongs to another workspace; "
+                "choose another --workspace."
+            }
+        )
     existing = {user.email: user for user in User.objects.filter(email__in=emails)}
     users: dict[str, User] = {}
     for label, email, _ in rows:

@@ -146,7 +146,7 @@ def partnerships_create(
     chosen_functions: list[list[int]] = []
     chosen_people: list[list[tuple[Person, int]]] = []
     for index in range(count):
-        width = rng.choices((2, 3, 4), weights=(6, 3, 1))[0]
+        width = min(rng.choices((2, 3, 4), weights=(6, 3, 1))[0], len(functions))
         picked = rng.sample(functions, width)
         people: list[tuple[Person, int]] = []
         if index % 40 == 0 and member_self.function is not None:
@@ -156,8 +156,11 @@ def partnerships_create(
             people.append((member_self, member_self.function.pk))
         size = rng.randint(5, 15)
         seen = {id(p) for p, _ in people}
-        for position in range(size - len(people)):
-            function = picked[position % width]
+        available = sum(len(pools[f.pk]) for f in picked)
+        draws = 0
+        while len(people) < min(size, available) and draws < 20 * size:
+            function = picked[draws % width]
+            draws += 1
             pool = pools[function.pk]
             # Managers are a little likelier to be picked than their share of the headcount.
             person = pool[min(int(rng.random() ** 1.6 * len(pool)), len(pool) - 1)]

@@ -276,3 +276,15 @@ def test_queries_do_not_grow_with_the_number_of_people(db: Any) -> None:
     dates = CheckIn.objects.filter(workspace__slug="queries-b").values_list("date", flat=True)
     assert dates
     assert all(TODAY - timedelta(weeks=2) <= day <= TODAY for day in dates)
+
+
+def test_a_login_of_another_workspace_is_never_reset(acme: Any) -> None:
+    """If a generated login's address already belongs to a member of another workspace, the
+    run refuses (so no one's password is overwritten) and writes nothing."""
+    user = User.objects.create_user(email="owner@taken.example", password="x" * 12)
+    Membership.objects.create(workspace=acme.workspace, user=user, role="member")
+    with pytest.raises(CommandError, match="owner@taken.example already belongs"):
+        generate("--people", "100", "--partnerships", "3", "--workspace", "taken")
+    assert not Workspace.objects.filter(slug="taken").exists()
+    user.refresh_from_db()
+    assert user.check_password("x" * 12)

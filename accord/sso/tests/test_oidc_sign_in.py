@@ -206,3 +206,16 @@ def test_an_sso_sign_in_counts_as_mfa_when_the_provider_enforces_it(acme, acme_s
     callback = sso_sign_in(sso_session, provider, slug="acme", sub="u-8")
     assert sso_session.get(callback["Location"])["Location"] == "/w/acme/"
     assert sso_session.get("/w/acme/").status_code == 200
+
+
+def test_a_sign_in_started_at_allauths_endpoint_still_joins(acme, acme_sso, provider):
+    """Without Accord's start page (no "next"), the sign-in still finishes with the join."""
+    provider.user_set("u-9", email="hal@acme.test", email_verified=True)
+    client = Client()
+    start = client.post("/accounts/oidc/ws-acme/login/")
+    assert start.status_code == 302
+    back = provider.authorize(start["Location"], sub="u-9")
+    callback = client.get(relative(back))
+    assert callback["Location"] == "/sso/acme/complete/"
+    assert client.get(callback["Location"])["Location"] == "/w/acme/"
+    assert Membership.objects.filter(workspace=acme.workspace, user__email="hal@acme.test").exists()
