@@ -196,6 +196,8 @@ ACCORD_WEBHOOKS_ALLOW_PRIVATE = env_bool("ACCORD_WEBHOOKS_ALLOW_PRIVATE", False)
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker silent this long is gone: its running task is retried once (docs/reliability.md).
+ACCORD_TASK_LEASE_SECONDS = env_int("ACCORD_TASK_LEASE_SECONDS", 60, minimum=1)
 
 # --- Static files ---------------------------------------------------------------------------
 STATIC_URL = "/static/"

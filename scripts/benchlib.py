@@ -198,8 +198,10 @@ class Dataset:
         if not self.marker.exists():
             return False
         if json.loads(self.marker.read_text()).get("generator") != generator_version():
-            print(f"dataset {self.key}: the generator changed since the build; rebuilding")
-            return False
+            print(
+                f"dataset {self.key}: the generator changed since the build; using the cached "
+                "data anyway (pass --regenerate to rebuild)"
+            )
         if self.database == "sqlite":
             return (self.folder / "accord.sqlite3").exists()
         return _postgres_exists(self.db_name)

@@ -283,7 +283,7 @@ def test_a_login_of_another_workspace_is_never_reset(acme: Any) -> None:
     run refuses (so no one's password is overwritten) and writes nothing."""
     user = User.objects.create_user(email="owner@taken.example", password="x" * 12)
     Membership.objects.create(workspace=acme.workspace, user=user, role="member")
-    with pytest.raises(CommandError, match="owner@taken.example already belongs"):
+    with pytest.raises(CommandError, match=r"owner@taken\.example already belongs"):
         generate("--people", "100", "--partnerships", "3", "--workspace", "taken")
     assert not Workspace.objects.filter(slug="taken").exists()
     user.refresh_from_db()

@@ -66,6 +66,9 @@ class Command(BaseCommand):
             "20",
             "--timeout",
             "60",
+            # Accord is managed by its process supervisor, not gunicorn's control socket (one
+            # fixed path per user that every server on the machine would share).
+            "--no-control-socket",
         ]
         children: list[subprocess.Popen[bytes]] = []
         if options["with_worker"]:
