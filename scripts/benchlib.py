@@ -212,8 +212,6 @@ class Dataset:
         if self.ready() and not regenerate:
             info = json.loads(self.marker.read_text())
             print(f"dataset {self.key}: cached (built {info.get('built')})")
-            # Migrations added since the build (cheap when there are none).
-            subprocess.run([ACCORD, "migrate", "--noinput", "-v", "0"], env=self.env(), check=True)
             return 0.0
         self.folder.mkdir(parents=True, exist_ok=True)
         self.marker.unlink(missing_ok=True)

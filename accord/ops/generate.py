@@ -1,9 +1,10 @@
 """`accord generate`: a large, realistic workspace for load tests, benchmarks and demos at scale.
 
 The builder draws everything from one seeded random generator, so the same flags and seed give
-the same data (only keys, UUIDs and timestamps differ). It writes with bulk inserts in one
-transaction per stage and sends no per-row signals; the number of queries grows with the
-number of batches, not with the number of rows. Stages live in `generate_*` modules.
+the same data (only keys, UUIDs and timestamps differ). It writes with bulk inserts inside
+one transaction (a failed run leaves nothing behind) and sends no per-row signals; the number
+of queries grows with the number of insert batches, not with the number of rows. The stages
+live in `generate_*` modules.
 """
 
 import random

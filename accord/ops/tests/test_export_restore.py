@@ -113,7 +113,8 @@ def empty_database(db: Any, tmp_path: Path) -> Iterator[EmptyDatabase]:
 def _read(path: Path) -> dict[str, Any]:
     opener = gzip.open if path.read_bytes()[:2] == b"\x1f\x8b" else open
     with opener(path, "rb") as handle:
-        return json.loads(handle.read())
+        document: dict[str, Any] = json.loads(handle.read())
+    return document
 
 
 def _tables(document: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -157,8 +158,8 @@ def _fill_what_the_demo_leaves_empty(workspace: Workspace) -> None:
     assert membership is not None
     owner = membership.user
     later = timezone.now() + datetime.timedelta(days=7)
-    for model in (GoalSettings, GovernanceSettings, NetworkSettings, SurveySettings):
-        model.objects.get_or_create(workspace=workspace)
+    for settings_model in (GoalSettings, GovernanceSettings, NetworkSettings, SurveySettings):
+        settings_model.objects.get_or_create(workspace=workspace)
     WorkspaceSignInPolicy.objects.get_or_create(workspace=workspace, require_mfa=True)
     MetricDefinition.objects.create(
         workspace=workspace, key="nps-partner", name="Partner NPS", unit="points",
@@ -198,6 +199,7 @@ def _fill_what_the_demo_leaves_empty(workspace: Workspace) -> None:
         sides = [f for f in model._meta.concrete_fields if f.is_relation]
         ends = []
         for index, side in enumerate(sides):
+            assert side.related_model is not None
             rows = side.related_model._base_manager.filter(workspace=workspace).order_by("pk")
             ends.append(rows[index if sides[0].related_model is sides[1].related_model else 0])
         model._base_manager.create(
@@ -216,7 +218,7 @@ def test_every_model_is_exported_or_deliberately_left_out() -> None:
     for plan in plans:
         for field in plan.model._meta.concrete_fields:
             target = field.related_model
-            if field.is_relation and not field.null and target is not plan.model:
+            if target is not None and not field.null and target is not plan.model:
                 assert position[target] < position[plan.model], (plan.label, field.name)
     by_label = {plan.label: plan for plan in plans}
     assert by_label["surveys.answer"].path == "response__workspace"

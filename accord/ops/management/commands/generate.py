@@ -111,6 +111,10 @@ class Command(BaseCommand):
         )
         for name, count in result.counts.items():
             self.stdout.write(f"  {name:28} {count:>10,}")
+        self.stdout.write(f"Seconds (CPU {result.seconds['cpu']:.1f}):")
+        for name, taken in result.seconds.items():
+            if name not in {"total", "cpu"}:
+                self.stdout.write(f"  {name:28} {taken:>10.1f}")
         self.stdout.write("Logins:")
         for login in result.logins:
             self.stdout.write(f"  {login.role:7} {login.email}  ({login.person})")

@@ -60,8 +60,6 @@ class Command(BaseCommand):
             str(options["threads"]),
             "--worker-class",
             "gthread",
-            "--access-logfile",
-            "-",
             "--graceful-timeout",
             "20",
             "--timeout",
