@@ -153,7 +153,10 @@ def factor_loadings(corr: ArrayLike) -> NDArray[np.float64]:
     matrix = np.array(corr, dtype=np.float64)
     k = matrix.shape[0]
     try:
-        smc = 1 - 1 / np.diag(np.linalg.inv(matrix))
+        # A near-singular matrix can put a zero on the inverse's diagonal; the clip below
+        # turns the resulting -inf into a zero communality, so the warning says nothing new.
+        with np.errstate(divide="ignore"):
+            smc = 1 - 1 / np.diag(np.linalg.inv(matrix))
     except np.linalg.LinAlgError:
         smc = np.max(np.abs(matrix - np.eye(k)), axis=0)
     communality = np.clip(smc, 0.0, COMMUNALITY_CAP)
