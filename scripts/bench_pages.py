@@ -385,6 +385,10 @@ def main() -> int:
         )
         if not met:
             misses.append(what)
+        # Written after every row, so an interrupted run still leaves what it measured.
+        benchlib.result_write(
+            f"pages-{options.database}", rows, started=started, dataset=dataset.key, partial=True
+        )
         print(
             f"{what:48} p50 {result['p50']:7.1f}  p95 {result['p95']:7.1f}  "
             f"cpu {result['cpu_p50']:6.1f}  q {queries:>6}  floor {result['floor']:6.1f} ms  "

@@ -1,5 +1,7 @@
 """The JSON API at /api/v1/: one NinjaAPI, each area adds its router."""
 
+import contextlib
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -121,6 +123,9 @@ def _not_allowed_as_problem(view: Callable[..., HttpResponseBase]) -> Callable[.
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        refused = _nul_refused(request)
+        if refused is not None:
+            return refused
         response = view(request, *args, **kwargs)
         if isinstance(response, HttpResponseNotAllowed):
             allowed = response["Allow"]
@@ -132,6 +137,43 @@ def _not_allowed_as_problem(view: Callable[..., HttpResponseBase]) -> Callable[.
         return response
 
     return wrapper
+
+
+def _nul_fields(value: Any, where: str) -> list[str]:
+    """Dotted names of the strings (keys included) holding a NUL character."""
+    if isinstance(value, str):
+        return [where] if "\x00" in value else []
+    if isinstance(value, dict):
+        found = []
+        for key, item in value.items():
+            name = f"{where}.{key}" if where else str(key)
+            found += [name] if "\x00" in str(key) else _nul_fields(item, name)
+        return found
+    if isinstance(value, list):
+        return [f for n, item in enumerate(value) for f in _nul_fields(item, f"{where}.{n}")]
+    return []
+
+
+def _nul_refused(request: HttpRequest) -> HttpResponse | None:
+    """PostgreSQL cannot store NUL characters in text, and no field needs one: refuse them up
+    front (404 in the path, like any malformed id; 422 naming the field elsewhere)."""
+    if "\x00" in request.path:
+        return problem_response("not-found", "There is no record at this path.")
+    fields = [name for name, values in request.GET.lists() if any("\x00" in v for v in values)]
+    fields += [name for name in request.GET if "\x00" in name]
+    if request.content_type == "application/json" and b"\\u0000" in request.body:
+        with contextlib.suppress(ValueError):  # malformed JSON: the parser answers it
+            fields += _nul_fields(json.loads(request.body), "")
+    if not fields:
+        return None
+    return problem_response(
+        "validation",
+        "Text may not contain NUL (U+0000) characters.",
+        errors=[
+            {"field": name, "message": "Remove the NUL character.", "code": "null_character"}
+            for name in fields
+        ],
+    )
 
 
 def _document_problems(schema: dict[str, Any]) -> None:

@@ -59,17 +59,25 @@ MINIMUM_OPERATIONS = 300
 UUID_TEXT = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 
 
+_detached = 0  # how many of the contexts below are open (they nest)
+
+
 @contextlib.contextmanager
 def _requests_inside_the_test_transaction() -> Iterator[None]:
     """The WSGI handler closes the database connection after each request; the test client
     does not, and neither may this test (the connection holds the test's transaction)."""
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
+    global _detached
+    if _detached == 0:
+        signals.request_started.disconnect(close_old_connections)
+        signals.request_finished.disconnect(close_old_connections)
+    _detached += 1
     try:
         yield
     finally:
-        signals.request_started.connect(close_old_connections)
-        signals.request_finished.connect(close_old_connections)
+        _detached -= 1
+        if _detached == 0:
+            signals.request_started.connect(close_old_connections)
+            signals.request_finished.connect(close_old_connections)
 
 
 @functools.cache
