@@ -204,6 +204,9 @@ class Goal(TenantModel):
             models.Index(fields=["workspace", "status"]),
             models.Index(fields=["workspace", "owner"]),
             models.Index(fields=["workspace", "metric_key"]),
+            # The goal list's order: a page is read in index order, stopping after the page,
+            # instead of sorting every goal of the workspace.
+            models.Index(fields=["workspace", "due_date", "title", "id"], name="goal_list_order"),
         ]
 
     def __str__(self) -> str:

@@ -69,11 +69,16 @@ CLOSED_STATUSES = {Goal.Status.ACHIEVED, Goal.Status.MISSED, Goal.Status.CANCELL
 
 
 def goal_visible(*, membership: Membership) -> QuerySet[Goal]:
-    """Goals of partnerships the member can see, and every function goal of the workspace."""
+    """Goals of partnerships the member can see, and every function goal of the workspace.
+
+    Admins see every partnership of the workspace, and a goal's partnership is always one of
+    its own workspace's, so their rule is the workspace alone: no OR over a subquery, which
+    would make every count and page of the goal list scan the whole workspace's goals."""
+    goals = Goal.objects.filter(workspace=membership.workspace)
+    if membership.can_admin:
+        return goals
     visible = partnership_visible_list(membership=membership).values("pk")
-    return Goal.objects.filter(workspace=membership.workspace).filter(
-        Q(partnership__isnull=True) | Q(partnership__in=visible)
-    )
+    return goals.filter(Q(partnership__isnull=True) | Q(partnership__in=visible))
 
 
 def goal_detail(*, membership: Membership) -> QuerySet[Goal]:

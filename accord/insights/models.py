@@ -53,7 +53,11 @@ class HealthSnapshot(TenantModel):
                 fields=["partnership", "date"], name="health_snapshot_one_per_day"
             )
         ]
-        indexes = [models.Index(fields=["workspace", "date"])]
+        indexes = [
+            # Covers the portfolio's 12-week mean trend (workspace, date range, AVG(score)):
+            # answered from the index alone, without reading the wide snapshot rows.
+            models.Index(fields=["workspace", "date", "score"], name="health_snapshot_trend"),
+        ]
 
 
 class Recommendation(TenantModel):

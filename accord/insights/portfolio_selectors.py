@@ -268,18 +268,25 @@ def _history(
     return found
 
 
-def _mean_trend(partnership_ids: Sequence[int], *, today: date) -> list[TrendPoint]:
+def _mean_trend(
+    *, membership: Membership, filters: PortfolioFilters, today: date
+) -> list[TrendPoint]:
     """The mean of the filtered partnerships' scores in each of the last SPARK_WEEKS weeks
-    (every snapshot in the week counts once), from one grouped query."""
+    (every snapshot in the week counts once), from one grouped query.
+
+    The snapshots are chosen by workspace and date (the (workspace, date) index), narrowed
+    by a subquery of the filtered partnerships only when some are left out (a filter, or a
+    member who does not see them all): a list of every partnership id would be bound and
+    probed one id at a time."""
     start = today - timedelta(days=7 * SPARK_WEEKS - 1)
+    snapshots = HealthSnapshot.objects.filter(
+        workspace=membership.workspace, date__gte=start, date__lte=today, score__isnull=False
+    )
+    if filters.function or filters.sponsor or filters.status or not membership.can_admin:
+        chosen = portfolio_queryset(membership=membership, filters=filters)
+        snapshots = snapshots.filter(partnership_id__in=chosen.order_by().values("pk"))
     per_day = (
-        HealthSnapshot.objects.filter(
-            partnership_id__in=partnership_ids,
-            date__gte=start,
-            date__lte=today,
-            score__isnull=False,
-        )
-        .order_by()
+        snapshots.order_by()
         .values("date")
         .annotate(mean=Avg("score"), n=Count("pk"))
         .values_list("date", "mean", "n")
@@ -379,13 +386,15 @@ class PortfolioOverview:
     trend: list[TrendPoint]
 
 
-def _overview(ordered: _Ordered, *, today: date) -> PortfolioOverview:
+def _overview(
+    ordered: _Ordered, *, membership: Membership, filters: PortfolioFilters, today: date
+) -> PortfolioOverview:
     trends = list(ordered.trends.values())
     return PortfolioOverview(
         summary=health_summary(trends),
         distribution=health_distribution(t.score for t in trends),
         unscored=sum(1 for t in trends if t.score is None),
-        trend=_mean_trend(ordered.ids, today=today) if trends else [],
+        trend=_mean_trend(membership=membership, filters=filters, today=today) if trends else [],
     )
 
 
@@ -402,7 +411,7 @@ def portfolio(
     ordered = _ordered(membership=membership, filters=filters, today=today)
     page_obj = Paginator(ordered.ids, page_size, allow_empty_first_page=True).get_page(page)
     ids = list(page_obj.object_list)
-    overview = _overview(ordered, today=today)
+    overview = _overview(ordered, membership=membership, filters=filters, today=today)
     return Portfolio(
         filters=filters,
         page=page_obj,
@@ -440,7 +449,8 @@ def portfolio_overview(
     plain = PortfolioFilters(
         function=filters.function, sponsor=filters.sponsor, status=filters.status
     )
-    return _overview(_ordered(membership=membership, filters=plain, today=today), today=today)
+    ordered = _ordered(membership=membership, filters=plain, today=today)
+    return _overview(ordered, membership=membership, filters=plain, today=today)
 
 
 # --- filter choices -------------------------------------------------------------------------

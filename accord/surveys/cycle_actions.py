@@ -549,6 +549,10 @@ def cycle_close(
             instance=cycle,
             changes=changes,
         )
+    # The results of a closed cycle no longer change: store its released figures once.
+    from accord.surveys.results_selectors import result_snapshots_refresh
+
+    result_snapshots_refresh(workspace=cycle.workspace, cycle_ids=[cycle.pk])
     return cycle
 
 

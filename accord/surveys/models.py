@@ -279,3 +279,26 @@ class SurveySettings(TenantModel):
 
     def __str__(self) -> str:
         return f"survey settings {self.workspace_id}"
+
+
+class ResultSnapshot(models.Model):
+    """The released (already privacy-filtered) everyone-group figures of one closed cycle,
+    computed once so that roll-ups and the daily health job need not re-run the anonymity
+    release per cycle. ``fingerprint`` names everything the figures depend on (k, comment k,
+    instrument version, status and closing time, response count, payload format); a read
+    whose fingerprint differs recomputes. Holds only what the live release shows: a
+    withheld figure is stored with no value and no n."""
+
+    workspace = models.ForeignKey(
+        "workspaces.Workspace", on_delete=models.CASCADE, related_name="+"
+    )
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="result_snapshot")
+    fingerprint = models.CharField(max_length=200)
+    payload = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["workspace", "cycle"])]
+
+    def __str__(self) -> str:
+        return f"Results of cycle {self.cycle_id}"

@@ -51,7 +51,6 @@ from accord.metrics.psych_safety import (
     NOT_ENOUGH_AGREEMENT,
     psych_safety_scored,
     psych_safety_team,
-    psych_safety_teams,
 )
 from accord.metrics.psychometrics import cronbach_alpha, omega_total
 from accord.metrics.survey_change import mean_change
@@ -1602,33 +1601,52 @@ class Rollup:
     icc2: float | None = None
     icc_teams: int = 0
     icc_note: str = ""
+    page: int = 1
+    pages: int = 1
+    total: int = 0
 
 
-def workspace_rollup(*, membership: Membership) -> Rollup:
+ROLLUP_PAGE_SIZE = 25
+
+
+def workspace_rollup(*, membership: Membership, page: int | None = None) -> Rollup:
     """Each visible partnership's latest headline numbers, in alphabetical order (never a
-    ranking), and the ICCs of psychological safety across partnerships."""
+    ranking), ``ROLLUP_PAGE_SIZE`` partnerships a page (``page=None``, the default: all),
+    and the ICCs of psychological safety across all partnerships (from stored snapshots)."""
     cycles = list(
         results_cycle_visible(membership=membership)
         .exclude(status=Cycle.Status.DRAFT)
         .order_by("opens_at", "pk")
     )
-    # Only the two latest released cycles of each series are needed for the headline.
     grouped: dict[tuple[int | None, int], list[Cycle]] = {}
     for cycle in cycles:
         grouped.setdefault((cycle.partnership_id, cycle.version.instrument_id), []).append(cycle)
+    by_id = {c.partnership_id: c.partnership for c in cycles if c.partnership_id}
+    order = sorted(
+        {pid for pid, _instrument in grouped},
+        key=lambda pid: (pid is None, by_id[pid].name if pid else ""),
+    )
+    total = len(order)
+    pages = max(1, math.ceil(total / ROLLUP_PAGE_SIZE))
+    if page is not None:
+        page = min(max(1, page), pages)
+        order = order[(page - 1) * ROLLUP_PAGE_SIZE : page * ROLLUP_PAGE_SIZE]
+    shown_ids = set(order)
+    # Only the two latest released cycles of each series on the page are needed.
     needed = []
-    for rows in grouped.values():
-        ready = [c for c in rows if cycle_state(c) == "ready"]
-        needed += ready[-2:]
+    for (pid, _instrument), rows in grouped.items():
+        if pid in shown_ids:
+            needed += [c for c in rows if cycle_state(c) == "ready"][-2:]
     loaded = _cycles_load(needed)
-    partnerships: dict[int | None, list[InstrumentSummary]] = {}
+    partnerships: dict[int | None, list[InstrumentSummary]] = {pid: [] for pid in order}
     for (partnership_id, _instrument), rows in grouped.items():
+        if partnership_id not in shown_ids:
+            continue
         ready = [c for c in rows if cycle_state(c) == "ready"][-2:]
         kept = ready or rows[-1:]
         first = rows[0].version.instrument
         summary = _summary(first.name, first.kind, kept, loaded, with_trends=False)
-        partnerships.setdefault(partnership_id, []).append(summary)
-    by_id = {c.partnership_id: c.partnership for c in cycles if c.partnership_id}
+        partnerships[partnership_id].append(summary)
     result_rows = [
         RollupRow(
             partnership=by_id.get(pid) if pid else None,
@@ -1638,37 +1656,53 @@ def workspace_rollup(*, membership: Membership) -> Rollup:
         )
         for pid, summaries in partnerships.items()
     ]
-    result_rows.sort(
-        key=lambda row: (row.partnership is None, (row.partnership.name if row.partnership else ""))
-    )
-    rollup = Rollup(rows=result_rows)
-    _rollup_icc(rollup, grouped, loaded)
+    rollup = Rollup(rows=result_rows, page=page or 1, pages=pages if page else 1, total=total)
+    _rollup_icc(rollup, grouped)
     return rollup
 
 
-def _rollup_icc(
-    rollup: Rollup, grouped: dict[tuple[int | None, int], list[Cycle]], loaded: dict[int, Any]
-) -> None:
+# One-way ANOVA ICC(1)/ICC(2) (Bliese 2000) from each group's n, mean and within sum of
+# squares, the same figures as accord.metrics.psychometrics.icc_oneway on the raw means.
+def _icc_from_stats(stats: Sequence[dict[str, Any]]) -> tuple[float | None, float | None]:
+    sizes = np.array([s["n"] for s in stats], dtype=np.float64)
+    means = np.array([s["mean"] for s in stats], dtype=np.float64)
+    n, count = float(sizes.sum()), len(stats)
+    if count < 2 or n - count < 1:
+        return None, None
+    grand = float(np.sum(sizes * means) / n)
+    msb = float(np.sum(sizes * (means - grand) ** 2)) / (count - 1)
+    msw = float(sum(s["ssw"] for s in stats)) / (n - count)
+    k_mean = float(sizes.mean())
+    denominator = msb + (k_mean - 1) * msw
+    icc1 = (msb - msw) / denominator if denominator > 0 else None
+    icc2 = (msb - msw) / msb if msb > 0 else None
+    if icc1 is None or icc2 is None:
+        return None, None
+    return icc1, icc2
+
+
+def _rollup_icc(rollup: Rollup, grouped: dict[tuple[int | None, int], list[Cycle]]) -> None:
     """ICC(1)/ICC(2) of psychological safety across partnerships (their latest released
     cycles whose whole-group result is shown), when there are at least two."""
-    teams: dict[str, NDArray[np.float64]] = {}
-    reverse: list[bool] = []
-    points = 0
+    latest: dict[int, Cycle] = {}
     for (partnership_id, _instrument), rows in grouped.items():
         if partnership_id is None or rows[0].version.instrument.kind != InstrumentKind.PSYCH_SAFETY:
             continue
         ready = [c for c in rows if cycle_state(c) == "ready"]
-        if not ready:
+        if ready:
+            latest[partnership_id] = ready[-1]
+    snapshots = result_snapshots_get(list(latest.values()))
+    teams: list[dict[str, Any]] = []
+    for cycle in latest.values():
+        stats = snapshots.get(cycle.pk, {}).get("psych")
+        if stats is None:
             continue
-        data = loaded[ready[-1].pk]
-        if not data.release().shown("scale", "all"):
-            continue
-        matrix, scale_points, flags = _psych_rows(data, _answered(data.frame))
-        if points and (scale_points != points or flags != reverse):
+        if teams and (
+            stats["points"] != teams[0]["points"] or stats["reverse"] != teams[0]["reverse"]
+        ):
             rollup.icc_note = "Partnerships used different scales, so no ICC is computed."
             return
-        points, reverse = scale_points, flags
-        teams[str(partnership_id)] = matrix
+        teams.append(stats)
     rollup.icc_teams = len(teams)
     if len(teams) < 2:
         rollup.icc_note = (
@@ -1676,8 +1710,7 @@ def _rollup_icc(
             "safety results."
         )
         return
-    result = psych_safety_teams(teams, points=points, reverse=reverse)
-    rollup.icc1, rollup.icc2 = result.icc1, result.icc2
+    rollup.icc1, rollup.icc2 = _icc_from_stats(teams)
     rollup.icc_note = (
         f"Across {len(teams)} partnerships' latest psychological safety results (Bliese 2000)."
     )
@@ -1813,7 +1846,7 @@ def export_rows(results: Sequence[CycleResults]) -> list[ExportRow]:
 # survey figures of many partnerships at once, outside any request. They go through these,
 # so every number they use passed the same anonymity release as the results pages.
 
-Loaded = dict[int, _CycleData]
+SNAPSHOT_FORMAT = 1
 
 
 def with_response_count(cycles: QuerySet[Cycle]) -> QuerySet[Cycle]:
@@ -1835,23 +1868,303 @@ def latest_ready_cycles(
     return latest
 
 
+def snapshot_fingerprint(cycle: Cycle) -> str:
+    """Everything a closed cycle's released figures depend on: a snapshot whose fingerprint
+    differs from this is stale (k or comment k, version, close, responses, format)."""
+    return ":".join(
+        str(part)
+        for part in (
+            SNAPSHOT_FORMAT,
+            cycle.status,
+            cycle.closes_at.isoformat(),
+            cycle.min_group,
+            cycle.min_comments,
+            cycle.version_id,
+            int(getattr(cycle, "response_count", 0) or 0),
+        )
+    )
+
+
+def _snapshotable(cycle: Cycle) -> bool:
+    # Only results that no longer change: closed (or past closing) and released.
+    return cycle_state(cycle) == "ready"
+
+
+def _figure_dump(figure: Figure) -> dict[str, Any]:
+    shown = figure.shown
+    return {
+        "key": figure.key,
+        "label": figure.label,
+        "value": figure.value if shown else None,
+        "n": figure.n if shown else None,
+        "shown": shown,
+        "reason": figure.reason,
+        "scale": figure.scale,
+        "note": figure.note if shown else "",
+    }
+
+
+def _figure_from(raw: dict[str, Any]) -> Figure:
+    return Figure(
+        key=raw["key"],
+        label=raw["label"],
+        value=raw["value"],
+        n=raw["n"],
+        shown=raw["shown"],
+        reason=raw["reason"],
+        scale=raw["scale"],
+        note=raw["note"],
+    )
+
+
+def _ref_dump(ref: FunctionRef) -> list[str]:
+    return [ref.uuid, ref.name]
+
+
+def _matrix_dump(matrix: Matrix | None) -> dict[str, Any] | None:
+    if matrix is None:
+        return None
+    return {
+        "columns": [_ref_dump(ref) for ref in matrix.columns],
+        "rows": [
+            {
+                "rater": _ref_dump(row.rater),
+                "cells": [
+                    {
+                        "rated": _ref_dump(cell.rated),
+                        "score": cell.score if cell.shown else None,
+                        "n": cell.n if cell.shown else None,
+                        "shown": cell.shown,
+                        "reason": cell.reason,
+                        "level": cell.level if cell.shown else 0,
+                        "diagonal": cell.diagonal,
+                        "rule": cell.rule,
+                    }
+                    for cell in row.cells
+                ],
+            }
+            for row in matrix.rows
+        ],
+    }
+
+
+def _matrix_from(raw: dict[str, Any] | None) -> Matrix | None:
+    if raw is None:
+        return None
+    rows = []
+    for row in raw["rows"]:
+        rater = FunctionRef(*row["rater"])
+        cells = [
+            Cell(
+                rater=rater,
+                rated=FunctionRef(*cell["rated"]),
+                score=cell["score"],
+                n=cell["n"],
+                shown=cell["shown"],
+                reason=cell["reason"],
+                level=cell["level"],
+                diagonal=cell["diagonal"],
+                rule=cell["rule"],
+            )
+            for cell in row["cells"]
+        ]
+        rows.append(MatrixRow(rater=rater, cells=cells))
+    return Matrix(columns=[FunctionRef(*ref) for ref in raw["columns"]], rows=rows)
+
+
+def _psych_stats(data: _CycleData) -> dict[str, Any] | None:
+    """Sufficient statistics of the everyone-group psychological safety scale (n, mean, sum
+    of squares within), for the ICC across partnerships; only when that group is released."""
+    if data.kind != InstrumentKind.PSYCH_SAFETY or not data.release().shown("scale", "all"):
+        return None
+    rows, points, reverse = _psych_rows(data, _answered(data.frame))
+    if not rows.size:
+        return None
+    means = _scored_means(rows, points, reverse)
+    if not means.size:
+        return None
+    mean = float(means.mean())
+    return {
+        "n": int(means.size),
+        "mean": mean,
+        "ssw": float(np.sum((means - mean) ** 2)),
+        "points": points,
+        "reverse": list(reverse),
+    }
+
+
+def _scored_means(rows: NDArray[np.float64], points: int, reverse: Sequence[bool]) -> Any:
+    from accord.metrics.psych_safety import _respondent_means
+
+    means = np.asarray(
+        _respondent_means(psych_safety_scored(rows, points=points, reverse=list(reverse))),
+        dtype=np.float64,
+    )
+    return means[~np.isnan(means)]
+
+
+def _snapshot_payload(cycle: Cycle, loaded: dict[int, _CycleData]) -> dict[str, Any]:
+    data = loaded[cycle.pk]
+    results = _cycle_results_build(
+        cycle=cycle, group=Group(), series=[cycle], loaded=loaded, with_trends=False
+    )
+    instrument = cycle.version.instrument
+    summary = _summary(instrument.name, instrument.kind, [cycle], loaded, with_trends=False)
+    return {
+        "kind": data.kind,
+        "functions": [_ref_dump(ref) for ref in data.functions],
+        "group_shown": results.group_shown,
+        "group_reason": results.group_reason,
+        "withheld": results.withheld,
+        "agreement": results.agreement,
+        "headline": [_figure_dump(f) for f in results.headline],
+        "dimensions": [_figure_dump(f) for f in results.dimensions],
+        "matrix": _matrix_dump(results.matrix),
+        "summary": [_figure_dump(f) for f in summary.headline],
+        "psych": _psych_stats(data),
+    }
+
+
+class Loaded:
+    """Released figures of many cycles: stored snapshots where they are current, the live
+    answers (loaded on demand, in one batch) for anything else."""
+
+    def __init__(self, cycles: Sequence[Cycle]) -> None:
+        self.cycles = {c.pk: c for c in cycles}
+        self.snapshots: dict[int, dict[str, Any]] = {}
+        self.live: dict[int, _CycleData] = {}
+
+    def live_for(self, cycles: Sequence[Cycle]) -> dict[int, _CycleData]:
+        missing = [c for c in cycles if c.pk not in self.live]
+        if missing:
+            self.live.update(_cycles_load(missing))
+        return self.live
+
+
+def result_snapshots_get(cycles: Sequence[Cycle]) -> dict[int, dict[str, Any]]:
+    """The current snapshot payload of each released cycle, computing and storing (in bulk)
+    the missing or stale ones: a constant number of queries for any number of cycles."""
+    from accord.surveys.models import ResultSnapshot
+
+    wanted = {c.pk: c for c in cycles if _snapshotable(c)}
+    if not wanted:
+        return {}
+    found: dict[int, dict[str, Any]] = {}
+    stored = ResultSnapshot.objects.filter(
+        workspace_id=next(iter(wanted.values())).workspace_id, cycle_id__in=list(wanted)
+    ).values_list("cycle_id", "fingerprint", "payload")
+    for cycle_id, fingerprint, payload in stored:
+        if fingerprint == snapshot_fingerprint(wanted[cycle_id]):
+            found[cycle_id] = payload
+    stale = [c for pk, c in wanted.items() if pk not in found]
+    if stale:
+        found.update(result_snapshots_write(stale))
+    return found
+
+
+def result_snapshots_write(cycles: Sequence[Cycle]) -> dict[int, dict[str, Any]]:
+    """Compute the released figures of the cycles (those released) and upsert their
+    snapshots in one statement; returns the payloads by cycle id."""
+    from accord.surveys.models import ResultSnapshot
+
+    ready = [c for c in cycles if _snapshotable(c)]
+    if not ready:
+        return {}
+    loaded = _cycles_load(ready)
+    now = timezone.now()
+    payloads = {c.pk: _snapshot_payload(c, loaded) for c in ready}
+    ResultSnapshot.objects.bulk_create(
+        [
+            ResultSnapshot(
+                workspace_id=c.workspace_id,
+                cycle_id=c.pk,
+                fingerprint=snapshot_fingerprint(c),
+                payload=payloads[c.pk],
+                computed_at=now,
+            )
+            for c in ready
+        ],
+        update_conflicts=True,
+        unique_fields=["cycle"],
+        update_fields=["fingerprint", "payload", "computed_at"],
+    )
+    return payloads
+
+
+def result_snapshots_refresh(*, workspace: Any, cycle_ids: Sequence[int]) -> int:
+    """(Re)compute and store the snapshots of the given cycles that are released (on close,
+    or after anything they depend on changed); returns how many were written."""
+    cycles = list(
+        with_response_count(
+            Cycle.objects.filter(workspace=workspace, pk__in=list(cycle_ids)).select_related(
+                "version", "version__instrument", "partnership"
+            )
+        )
+    )
+    return len(result_snapshots_write(cycles))
+
+
 def released_load(cycles: Sequence[Cycle]) -> Loaded:
-    """Items and answers of the cycles, once, for ``released_results``/``released_summary``."""
-    return _cycles_load(cycles)
+    """The released figures of the cycles, once, for ``released_results`` /
+    ``released_summary``: stored snapshots, read in bulk (stale ones recomputed)."""
+    loaded = Loaded(cycles)
+    loaded.snapshots = result_snapshots_get(cycles)
+    return loaded
+
+
+def _results_from(cycle: Cycle, payload: dict[str, Any]) -> CycleResults:
+    functions = [FunctionRef(*ref) for ref in payload["functions"]]
+    group = Group()
+    return CycleResults(
+        cycle=cycle,
+        kind=payload["kind"],
+        state=cycle_state(cycle),
+        responses=int(getattr(cycle, "response_count", 0) or 0),
+        k=cycle.min_group,
+        min_comments=cycle.min_comments,
+        group=group,
+        group_label=_group_label(group, functions),
+        group_shown=payload["group_shown"],
+        group_reason=payload["group_reason"],
+        functions=functions,
+        bands=list(BANDS),
+        headline=[_figure_from(f) for f in payload["headline"]],
+        matrix=_matrix_from(payload["matrix"]),
+        dimensions=[_figure_from(f) for f in payload["dimensions"]],
+        agreement=payload["agreement"],
+        withheld=payload["withheld"],
+    )
 
 
 def released_results(*, cycle: Cycle, loaded: Loaded) -> CycleResults:
-    """One cycle's results for everyone (no breakdown), as released to the pages."""
+    """One cycle's results for everyone (no breakdown), as released to the pages: the
+    headline, dimension and coordination-matrix figures (from the cycle's snapshot)."""
+    payload = loaded.snapshots.get(cycle.pk)
+    if payload is not None:
+        return _results_from(cycle, payload)
+    live = loaded.live_for([cycle])
     return _cycle_results_build(
-        cycle=cycle, group=Group(), series=[cycle], loaded=loaded, with_trends=False
+        cycle=cycle, group=Group(), series=[cycle], loaded=live, with_trends=False
     )
 
 
 def released_summary(
     *, name: str, kind: str, series: list[Cycle], loaded: Loaded
 ) -> InstrumentSummary:
-    """The headline figures of an instrument's latest released cycle in ``series``."""
-    return _summary(name, kind, series, loaded, with_trends=False)
+    """The headline figures of an instrument's latest released cycle in ``series`` (with the
+    change since the one before, when there is one)."""
+    ready = [c for c in series if cycle_state(c) == "ready"]
+    if len(ready) == 1 and ready[0].pk in loaded.snapshots:
+        latest = ready[0]
+        return InstrumentSummary(
+            instrument=name,
+            kind=kind,
+            latest=latest,
+            cycles=series,
+            headline=[_figure_from(f) for f in loaded.snapshots[latest.pk]["summary"]],
+        )
+    live = loaded.live_for(ready[-2:])
+    return _summary(name, kind, series, live, with_trends=False)
 
 
 def cycle_closed_on(cycle: Cycle) -> datetime.date:

@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
@@ -150,19 +151,28 @@ def _rollup_tables(rollup: selectors.Rollup) -> list[dict[str, Any]]:
 @login_required
 @workspace_view("viewer")
 def results_rollup(request: HttpRequest) -> HttpResponse:
-    """Each partnership's latest headline numbers, alphabetical: never a league table."""
-    rollup = selectors.workspace_rollup(membership=_membership(request))
+    """Each partnership's latest headline numbers, alphabetical: never a league table;
+    ``selectors.ROLLUP_PAGE_SIZE`` partnerships a page."""
+    raw = request.GET.get("page", "1")
+    page = int(raw) if raw.isdigit() else 1
+    rollup = selectors.workspace_rollup(membership=_membership(request), page=page)
+    paginator = Paginator(range(rollup.total), selectors.ROLLUP_PAGE_SIZE)
     return render(
         request,
         "surveys/results_rollup.html",
-        {"rollup": rollup, "tables": _rollup_tables(rollup)},
+        {
+            "rollup": rollup,
+            "tables": _rollup_tables(rollup),
+            "page_obj": paginator.get_page(rollup.page),
+            "query_without_page": "",
+        },
     )
 
 
 @login_required
 @workspace_view("viewer")
 def results_rollup_export(request: HttpRequest) -> HttpResponse:
-    rollup = selectors.workspace_rollup(membership=_membership(request))
+    rollup = selectors.workspace_rollup(membership=_membership(request), page=None)
     response = HttpResponse(export.rollup_csv(rollup), content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="survey-results-{stamp}.csv"'

@@ -174,9 +174,10 @@ def dashboard_summary(*, membership: Membership) -> DashboardSummary:
     partnership_total = sum(status_counts.values())
 
     links = list(
-        Person.objects.filter(workspace=workspace).values_list(
-            "id", "manager_id", "function_id", "seniority"
-        )
+        # No ORDER BY: the default (by name) would sort every person for nothing.
+        Person.objects.filter(workspace=workspace)
+        .order_by()
+        .values_list("id", "manager_id", "function_id", "seniority")
     )
     total = len(links)
     functions = list(
