@@ -176,6 +176,9 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# Reverse proxies in front of Accord that append X-Forwarded-For: the sign-in and API-token
+# rate limits count per client address, not per proxy.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("ACCORD_TRUSTED_PROXIES", 0, minimum=0)
 ACCORD_ALLOW_SIGNUP = env_bool("ACCORD_ALLOW_SIGNUP", True)
 ACCORD_SHOW_DEMO_LOGINS = env_bool("ACCORD_SHOW_DEMO_LOGINS", False)
 ACCORD_INVITATION_DAYS = env_int("ACCORD_INVITATION_DAYS", 14, minimum=1)

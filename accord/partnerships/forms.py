@@ -3,9 +3,10 @@
 from typing import Any
 
 from django import forms
+from django.urls import reverse
 
-from accord.org.forms import PersonChoiceField
-from accord.org.models import Function, Person
+from accord.org.models import Function
+from accord.org.person_picker import PersonPickerField, person_picker_setup
 from accord.partnerships.actions import CHARTER_SECTIONS
 from accord.partnerships.models import Lifecycle, Partnership, PartnershipMember, Privacy
 from accord.workspaces.models import Workspace
@@ -18,11 +19,13 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _people(workspace: Workspace) -> Any:
-    return (
-        Person.objects.filter(workspace=workspace)
-        .only("pk", "uuid", "name", "email", "workspace_id")
-        .order_by("name")
+def _people_setup(form: forms.BaseForm, *names: str, workspace: Workspace) -> None:
+    """The person fields pick among the workspace's people (a type-ahead in large ones)."""
+    person_picker_setup(
+        form,
+        *names,
+        workspace=workspace,
+        search_url=reverse("partnership_person_pick", args=[workspace.slug]),
     )
 
 
@@ -46,18 +49,14 @@ class PartnershipForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="At least two: a partnership is cross-functional.",
     )
-    sponsor = PersonChoiceField(
-        queryset=Person.objects.none(),
+    sponsor = PersonPickerField(
         required=False,
-        to_field_name="uuid",
         empty_label="No sponsor yet",
         label="Executive sponsor",
         help_text="The executive who backs it and removes blockers.",
     )
-    lead = PersonChoiceField(
-        queryset=Person.objects.none(),
+    lead = PersonPickerField(
         required=False,
-        to_field_name="uuid",
         empty_label="No lead yet",
         help_text="Who runs it day to day.",
     )
@@ -78,8 +77,7 @@ class PartnershipForm(forms.Form):
         self.fields["functions"].queryset = Function.objects.filter(  # type: ignore[attr-defined]
             workspace=workspace
         ).order_by("name")
-        for name in ("sponsor", "lead"):
-            self.fields[name].queryset = _people(workspace)  # type: ignore[attr-defined]
+        _people_setup(self, "sponsor", "lead", workspace=workspace)
 
     @classmethod
     def initial_for(cls, partnership: Partnership) -> dict[str, Any]:
@@ -135,9 +133,7 @@ CHARTER_HELP = {
 
 
 class MemberForm(forms.Form):
-    person = PersonChoiceField(
-        queryset=Person.objects.none(), to_field_name="uuid", empty_label="Choose a person"
-    )
+    person = PersonPickerField(empty_label="Choose a person")
     function = forms.ModelChoiceField(
         queryset=Function.objects.none(),
         to_field_name="uuid",
@@ -152,10 +148,8 @@ class MemberForm(forms.Form):
         kwargs.setdefault("prefix", "member")
         super().__init__(*args, **kwargs)
         workspace = partnership.workspace
-        # People already in the partnership are not offered again.
-        self.fields["person"].queryset = _people(workspace).exclude(  # type: ignore[attr-defined]
-            pk__in=PartnershipMember.objects.filter(partnership=partnership).values("person_id")
-        )
+        # Anyone of the workspace parses; the action explains when they are already a member.
+        _people_setup(self, "person", workspace=workspace)
         # Any function of the workspace parses; the action explains when it is not one of the
         # partnership's (a clearer message than "not a valid choice").
         self.fields["function"].queryset = Function.objects.filter(  # type: ignore[attr-defined]

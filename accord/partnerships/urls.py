@@ -2,11 +2,14 @@
 
 from django.urls import path
 
+from accord.org import person_picker
 from accord.partnerships import views
 
 urlpatterns = [
     path("", views.partnership_list, name="partnership_list"),
     path("new/", views.partnership_create, name="partnership_create"),
+    # Two segments: no partnership slug's pages can clash with it.
+    path("people/pick/", person_picker.person_pick, name="partnership_person_pick"),
     path("<slug:partnership>/", views.partnership_detail, name="partnership_detail"),
     path("<slug:partnership>/settings/", views.partnership_edit, name="partnership_edit"),
     path("<slug:partnership>/delete/", views.partnership_delete, name="partnership_delete"),

@@ -6,6 +6,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -32,6 +33,8 @@ from accord.web.forms import form_add_errors
 from accord.workspaces.access import object_get, workspace_view
 from accord.workspaces.models import Membership
 from accord.workspaces.selectors import audit_list
+
+PAGE_SIZE = 50
 
 MOVE_VERBS = {
     Lifecycle.FORMING: "Start forming",
@@ -91,18 +94,43 @@ def _filters(params: QueryDict) -> dict[str, Any]:
     }
 
 
+# What a list row shows: not the charter's long texts.
+LIST_COLUMNS = (
+    "pk",
+    "uuid",
+    "workspace_id",
+    "name",
+    "slug",
+    "purpose",
+    "privacy",
+    "status",
+    "start_date",
+    "end_date",
+    "lead__uuid",
+    "lead__name",
+    "sponsor__uuid",
+    "sponsor__name",
+)
+
+
 @login_required
 @workspace_view("viewer")
 def partnership_list(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     filters = _filters(request.GET)
-    partnerships = list(selectors.partnership_list(membership=membership, **filters))
+    rows = selectors.partnership_list(membership=membership, **filters).only(*LIST_COLUMNS)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    partnerships = list(page.object_list)
     filtered = any(filters.values())
+    query = request.GET.copy()
+    query.pop("page", None)
     context: dict[str, Any] = {
         "partnerships": partnerships,
+        "page_obj": page,
+        "query_without_page": f"{query.urlencode()}&" if query else "",
         "filters": filters,
         "filtered": filtered,
-        "none_yet": not filtered and not partnerships,
+        "none_yet": not filtered and not page.paginator.count,
     }
     if _is_htmx(request):
         template = "partnerships/list.html#results"

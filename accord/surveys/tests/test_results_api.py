@@ -172,4 +172,5 @@ def test_results_endpoints_run_a_constant_number_of_queries(acme, world):
     urls[1] = f"/api/v1/survey-results/cycles/{last.uuid}/export"
     many = [_count(client, url) for url in urls]
     assert many == few
-    assert few == [10, 10, 10, 8]
+    # The roll-up reads the stored result snapshots (ICC) in one more query.
+    assert few == [10, 10, 10, 9]
