@@ -504,9 +504,9 @@ def goal_filter_choices(*, membership: Membership) -> dict[str, Any]:
     visible = goal_visible(membership=membership)
     return {
         "owners": list(
-            Person.objects.filter(
-                workspace=membership.workspace, pk__in=visible.values("owner_id")
-            ).values("uuid", "name")
+            # By primary key from the visible goals' owners (already of the workspace): a
+            # workspace filter here would make SQLite walk every person in name order.
+            Person.objects.filter(pk__in=visible.values("owner_id")).values("uuid", "name")
         ),
         "functions": list(
             Function.objects.filter(workspace=membership.workspace).values("uuid", "name")

@@ -10,10 +10,10 @@ into it. Without JavaScript the current choice is still shown.
 from typing import Any
 
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.contrib.auth.decorators import login_required
 
 from accord.org.models import Person
 from accord.workspaces.access import workspace_view
@@ -67,9 +67,13 @@ class PersonPickerWidget(forms.Widget):
         if uuid and self.queryset is not None:
             try:
                 chosen = self.queryset.filter(uuid=uuid).first()
-            except Exception:  # noqa: BLE001 - a malformed UUID simply shows nothing chosen.
+            except Exception:
                 chosen = None
-        base_id = context["widget"]["attrs"].get("id", f"id_{name}")
+        attrs = context["widget"]["attrs"]
+        base_id = attrs.get("id", f"id_{name}")
+        described_by = " ".join(
+            part for part in (f"{base_id}_chosen", attrs.get("aria-describedby", "")) if part
+        )
         context["widget"].update(
             {
                 "chosen": chosen,
@@ -77,6 +81,8 @@ class PersonPickerWidget(forms.Widget):
                 "search_url": self.search_url,
                 "empty_label": self.empty_label,
                 "base_id": base_id,
+                "described_by": described_by,
+                "invalid": attrs.get("aria-invalid") == "true",
             }
         )
         return context
@@ -121,7 +127,7 @@ def person_picker_setup(
         field.queryset = people
         if large:
             widget = PersonPickerWidget(search_url=search_url, queryset=people)
-            widget.empty_label = field.empty_label or ""
+            widget.empty_label = str(field.empty_label or "")
             widget.is_required = field.required
             field.widget = widget
     return large

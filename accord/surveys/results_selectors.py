@@ -1624,7 +1624,7 @@ def workspace_rollup(*, membership: Membership, page: int | None = None) -> Roll
     by_id = {c.partnership_id: c.partnership for c in cycles if c.partnership_id}
     order = sorted(
         {pid for pid, _instrument in grouped},
-        key=lambda pid: (pid is None, by_id[pid].name if pid else ""),
+        key=lambda pid: (pid is None, getattr(by_id.get(pid or 0), "name", "")),
     )
     total = len(order)
     pages = max(1, math.ceil(total / ROLLUP_PAGE_SIZE))

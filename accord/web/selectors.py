@@ -162,6 +162,7 @@ def dashboard_summary(*, membership: Membership) -> DashboardSummary:
     from django.urls import reverse
 
     from accord.goals.models import Goal
+    from accord.goals.selectors import goal_visible
     from accord.partnerships.models import Lifecycle
     from accord.partnerships.selectors import partnership_visible_list
 
@@ -226,8 +227,6 @@ def dashboard_summary(*, membership: Membership) -> DashboardSummary:
             ],
             partnership_total,
         ),
-        active_goals=Goal.objects.filter(workspace=workspace, status=Goal.Status.ACTIVE)
-        .filter(Q(partnership__isnull=True) | Q(partnership__in=visible.values("pk")))
-        .count(),
+        active_goals=goal_visible(membership=membership).filter(status=Goal.Status.ACTIVE).count(),
         recent=_recent_activity(membership),
     )

@@ -9,8 +9,10 @@ from typing import Any
 from playwright.sync_api import Locator, expect
 
 from accord.goals.models import CheckIn, Direction, Goal
+from accord.org.models import Person
+from accord.org.person_picker import SELECT_LIMIT
 from accord.partnerships import actions
-from accord.partnerships.models import Partnership
+from accord.partnerships.models import Partnership, PartnershipMember
 from conftest import PASSWORD, Tenant
 from tests.browser.conftest import CheckedPage, sign_in
 
@@ -254,3 +256,41 @@ def test_member_browses_goal_list_and_alignment(page, acme):
     submitted(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Alignment")
     expect(page.get_by_role("region", name=re.compile("Quote to cash"))).to_contain_text(goal.title)
+
+
+def test_large_workspace_picks_people_with_the_type_ahead(page: CheckedPage, acme: Tenant) -> None:
+    """With hundreds of people the lead, sponsor and member fields are search boxes: typing
+    lists matching people, a click chooses one, and the choice is saved."""
+    Person.objects.bulk_create(
+        [
+            Person(workspace=acme.workspace, name=f"Crowd {i:04d}", email=f"crowd{i:04d}@acme.test")
+            for i in range(SELECT_LIMIT + 20)
+        ]
+    )
+    partnership = partnership_make(acme)
+    sign_in(page, acme.owner.email, PASSWORD)
+    page.visit(f"/w/acme/partnerships/{partnership.slug}/settings/")
+    lead = page.get_by_label("Lead")
+    expect(lead).to_have_attribute("type", "search")
+    lead.fill("alice@")
+    page.get_by_role("button", name=re.compile("Alice Archer")).click()
+    expect(page.locator("#id_lead")).to_have_value(str(acme.alice.uuid))
+    page.get_by_label("Executive sponsor").fill("Bob")
+    page.get_by_role("button", name=re.compile("Bob Baker")).click()
+    page.check_accessibility()
+    page.get_by_role("button", name="Save changes").click()
+    submitted(page)
+    partnership.refresh_from_db()
+    assert (partnership.lead, partnership.sponsor) == (acme.alice, acme.bob)
+
+    member = page.get_by_label("Person")
+    member.fill("crowd0007")
+    expect(page.get_by_role("button", name=re.compile("Crowd 0007"))).to_be_visible()
+    page.check_accessibility()
+    member.press("Enter")
+    expect(page.locator("#id_member-person")).to_have_value(
+        str(Person.objects.get(email="crowd0007@acme.test").uuid)
+    )
+    page.get_by_role("button", name="Add member").click()
+    submitted(page)
+    assert PartnershipMember.objects.get(partnership=partnership).person.name == "Crowd 0007"

@@ -7,11 +7,13 @@ import pytest
 from django.urls import reverse
 
 from accord.goals.models import Goal
-from accord.org.models import Function
+from accord.org.models import Function, Person
+from accord.org.person_picker import SELECT_LIMIT
 from accord.org.tests.helpers import count_queries
 from accord.partnerships import actions
 from accord.partnerships.models import Partnership, PartnershipMember, StatusChange
 from accord.partnerships.tests.helpers import goals_add, members_add, partnership_make, person_for
+from accord.partnerships.views import PAGE_SIZE
 
 pytestmark = pytest.mark.django_db
 
@@ -507,3 +509,128 @@ def test_another_workspace_gets_404_everywhere(acme, globex, login):
     # Globex's own URL with acme's slug finds nothing either.
     assert client.get(url("partnership_detail", partnership.slug, ws="globex")).status_code == 404
     assert Partnership.objects.get().status == "proposed"
+
+
+# --- scale: pagination and the person picker ------------------------------------------------
+
+
+def _people_add(tenant, count):
+    Person.objects.bulk_create(
+        [
+            Person(
+                workspace=tenant.workspace,
+                name=f"Crowd {index:04d}",
+                email=f"crowd{index:04d}@{tenant.workspace.slug}.test",
+            )
+            for index in range(count)
+        ]
+    )
+
+
+def test_list_is_paginated_and_page_links_keep_the_filters(acme, login):
+    Partnership.objects.bulk_create(
+        [
+            Partnership(workspace=acme.workspace, name=f"P {index:03d}", slug=f"p-{index:03d}")
+            for index in range(PAGE_SIZE + 10)
+        ]
+    )
+    client = login(acme.viewer)
+    first = client.get(url("partnership_list"), {"status": "proposed"})
+    assert len(first.context["partnerships"]) == PAGE_SIZE
+    body = first.content.decode()
+    assert f"{PAGE_SIZE + 10} partnerships" in body
+    assert 'href="?status=proposed&amp;page=2"' in body
+    second = client.get(url("partnership_list"), {"status": "proposed", "page": "2"})
+    assert second.context["partnerships"][0].name == f"P {PAGE_SIZE:03d}"
+    assert len(second.context["partnerships"]) == 10
+    assert client.get(url("partnership_list"), {"page": "99"}).context["page_obj"].number == 2
+
+
+def test_list_query_count_is_the_same_on_every_page(acme, login):
+    Partnership.objects.bulk_create(
+        [
+            Partnership(
+                workspace=acme.workspace,
+                name=f"P {index:03d}",
+                slug=f"p-{index:03d}",
+                lead=acme.alice if index % 2 else acme.bob,
+            )
+            for index in range(PAGE_SIZE * 2 + 5)
+        ]
+    )
+    client = login(acme.member)
+    first, _ = count_queries(client, url("partnership_list"))
+    last, response = count_queries(client, url("partnership_list") + "?page=3")
+    assert len(response.context["partnerships"]) == 5
+    assert first == last
+
+
+def test_home_of_a_large_workspace_has_a_type_ahead_not_a_select_of_everyone(acme, login):
+    partnership = partnership_make(acme, lead=acme.alice)
+    client = login(acme.admin)
+    small, response = count_queries(client, home(partnership))
+    assert "Alice Archer (alice@acme.test)</option>" in response.content.decode()
+    _people_add(acme, SELECT_LIMIT + 50)
+    large, _ = count_queries(client, home(partnership))
+    Person.objects.bulk_create(
+        [
+            Person(workspace=acme.workspace, name=f"More {i}", email=f"more{i}@x.test")
+            for i in range(99)
+        ]
+    )
+    larger, response = count_queries(client, home(partnership))
+    body = response.content.decode()
+    # The <select> of a small workspace costs one query; the type-ahead none, at any size.
+    assert large <= small
+    assert large == larger
+    assert "Crowd 0001" not in body
+    assert 'id="id_member-person_search"' in body
+    assert 'for="id_member-person_search"' in body
+    assert url("partnership_person_pick") in body
+    assert "org/person_picker" in body
+
+
+def test_settings_of_a_large_workspace_show_the_chosen_lead_and_sponsor(acme, login):
+    partnership = partnership_make(acme, lead=acme.alice, sponsor=acme.bob)
+    _people_add(acme, SELECT_LIMIT + 1)
+    body = login(acme.admin).get(url("partnership_edit", partnership.slug)).content.decode()
+    assert "<option" not in body.split('id="id_sponsor"')[1].split("</fieldset>")[0]
+    assert f'name="lead" id="id_lead" value="{acme.alice.uuid}"' in body
+    assert "Chosen: <strong>Bob Baker (bob@acme.test)</strong>" in body
+
+
+@pytest.mark.parametrize("people", [0, SELECT_LIMIT + 1])
+def test_adding_another_workspaces_person_is_a_field_error(acme, globex, login, people):
+    _people_add(acme, people)
+    partnership = partnership_make(acme)
+    response = login(acme.admin).post(
+        url("partnership_member_add", partnership.slug),
+        {
+            "member-person": str(globex.alice.uuid),
+            "member-function": str(acme.sales.uuid),
+            "member-role": "core",
+        },
+    )
+    assert response.status_code == 422
+    assert response.context["member_form"].errors["person"] == [
+        "Choose a person from this workspace's directory."
+    ]
+    assert not PartnershipMember.objects.exists()
+
+
+def test_adding_someone_already_a_member_says_so(acme, login):
+    partnership = partnership_make(acme)
+    actions.partnership_member_add(
+        partnership=partnership, actor=acme.owner, person=acme.bob, function=acme.finance
+    )
+    response = login(acme.admin).post(
+        url("partnership_member_add", partnership.slug),
+        {
+            "member-person": str(acme.bob.uuid),
+            "member-function": str(acme.sales.uuid),
+            "member-role": "core",
+        },
+    )
+    assert response.status_code == 422
+    assert "Bob Baker is already a member of this partnership." in response.content.decode()
+    assert PartnershipMember.objects.count() == 1
