@@ -71,7 +71,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accord.sso.middleware.MfaRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "accord.urls"

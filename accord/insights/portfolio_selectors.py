@@ -274,10 +274,10 @@ def _mean_trend(
     """The mean of the filtered partnerships' scores in each of the last SPARK_WEEKS weeks
     (every snapshot in the week counts once), from one grouped query.
 
-    The snapshots are chosen by workspace and date (the (workspace, date) index), narrowed
-    by a subquery of the filtered partnerships only when some are left out (a filter, or a
-    member who does not see them all): a list of every partnership id would be bound and
-    probed one id at a time."""
+    The snapshots are chosen by workspace and date (the covering index on workspace, date,
+    score), narrowed by a subquery of the filtered partnerships only when some are left out
+    (a filter, or a member who does not see them all): a list of every partnership id would
+    be bound and probed one id at a time."""
     start = today - timedelta(days=7 * SPARK_WEEKS - 1)
     snapshots = HealthSnapshot.objects.filter(
         workspace=membership.workspace, date__gte=start, date__lte=today, score__isnull=False

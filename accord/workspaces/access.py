@@ -5,7 +5,8 @@ from typing import Any, TypeVar, cast
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponseRedirect
 
 from accord.workspaces.models import Membership, Workspace
 
@@ -17,8 +18,16 @@ def membership_get(*, user: Any, workspace_slug: str) -> Membership:
     """The caller's membership in the workspace; 404 when there is none."""
     if not getattr(user, "is_authenticated", False):
         raise Http404("No such workspace.")
+    from accord.sso.models import WorkspaceSignInPolicy
+
+    # Whether the workspace's sign-in policy asks for anything (MFA, SSO) rides along in the
+    # same query, so workspaces without one pay nothing for the check.
+    policy = WorkspaceSignInPolicy.objects.filter(workspace=OuterRef("workspace")).filter(
+        Q(require_mfa=True) | Q(require_sso=True)
+    )
     membership = (
         Membership.objects.select_related("workspace", "user")
+        .annotate(signin_rule=Exists(policy))
         .filter(user=user, workspace__slug=workspace_slug)
         .first()
     )
@@ -57,6 +66,12 @@ def workspace_view(minimum: str = "viewer") -> Callable[[ViewFunc], ViewFunc]:
         @wraps(view)
         def wrapper(request: Any, ws: str, *args: Any, **kwargs: Any) -> Any:
             membership = membership_get(user=request.user, workspace_slug=ws)
+            if getattr(membership, "signin_rule", False):
+                from accord.sso.enforcement import signin_policy_redirect
+
+                target = signin_policy_redirect(request, workspace_slug=ws)
+                if target is not None:
+                    return HttpResponseRedirect(target)
             role_require(membership, minimum)
             request.membership = membership
             request.workspace = membership.workspace

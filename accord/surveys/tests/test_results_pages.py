@@ -218,4 +218,5 @@ def test_results_pages_run_a_constant_number_of_queries(acme, login, world):
     urls[3] = _url("survey_results_cycle_export", last.uuid)
     many = [_count(client, url) for url in urls]
     assert many == few
-    assert few == [14, 14, 12, 12]
+    # The roll-up reads the stored result snapshots (ICC) in one more query.
+    assert few == [14, 14, 13, 12]
