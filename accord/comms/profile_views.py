@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -265,7 +265,8 @@ def priority_edit(request: HttpRequest, function: uuid.UUID, priority: uuid.UUID
     _edit_require(request, found)
     profile = selectors.profile_of(found)
     if profile is None:
-        return redirect(_edit_url(found))
+        # No profile, so no priority: any id is unknown (as a foreign one must be).
+        raise Http404("No such priority.")
     row = selectors.priority_get(profile=profile, uuid=priority)
     if request.method != "POST":
         form = PriorityForm(initial=PriorityForm.initial_for(row), workspace=membership.workspace)

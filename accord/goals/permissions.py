@@ -24,9 +24,9 @@ def person_ids_of(membership: Membership) -> set[int]:
     cached = getattr(membership, "_goal_person_ids", None)
     if cached is None:
         cached = set(
-            Person.objects.filter(workspace=membership.workspace, user=membership.user).values_list(
-                "pk", flat=True
-            )
+            Person.objects.filter(workspace=membership.workspace, user=membership.user)
+            .order_by()
+            .values_list("pk", flat=True)
         )
         membership._goal_person_ids = cached  # type: ignore[attr-defined]
     return cached

@@ -31,6 +31,7 @@ DAILY_TASKS = (
     "accord.insights.tasks.health_snapshots_daily",
     "accord.network.tasks.network_interactions_prune_daily",
     "accord.network.tasks_snapshots.network_snapshots_daily",
+    "accord.ops.tasks.database_optimize",
 )
 # (task, condition): retries whose backoff has passed are sent by this sweep even when
 # nothing new happens. The condition (a cheap query) keeps an idle queue free of no-op jobs.
