@@ -165,6 +165,7 @@ def main() -> None:
                     "quarterly-report": ws + "reports/quarterly/",
                     "network": ws + "network/",
                     "network-imports": ws + "network/imports/",
+                    "sign-in-settings": ws + "settings/sign-in/",
                 }
                 for name, url in shots.items():
                     response = page.goto(url)
