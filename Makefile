@@ -50,13 +50,14 @@ audit: install
 
 # The whole suite on SQLite (pytest exits non-zero when it collects nothing).
 pytest-sqlite: install
-	env -u DATABASE_URL $(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_FLAGS)
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser and not postgres_server" \
+		-n $(PYTEST_WORKERS) $(PYTEST_FLAGS)
 
 # The suite again on PostgreSQL when DATABASE_URL points at one.
 pytest-postgres: install
 	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \
 		echo "PostgreSQL run against $${DATABASE_URL%%@*}@…"; \
-		$(BIN)/pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_FLAGS); \
+		$(BIN)/pytest -m "not browser and not one_database" -n $(PYTEST_WORKERS) $(PYTEST_FLAGS); \
 	else \
 		echo "DATABASE_URL is not a postgres:// URL: the PostgreSQL run is not part of this make test."; \
 	fi

@@ -111,8 +111,21 @@ def _plain_static_storage(settings: Any) -> None:
     }
 
 
+# Tests that make their own PostgreSQL databases (a primary and a replica) whatever the
+# suite's database is: `make pytest-postgres` runs them, beside the rest of the suite there.
+POSTGRES_SERVER_TESTS = ("accord/ops/tests/test_routers.py",)
+# Tests of the deployment files and processes: the database under them does not change what
+# they check, so `make pytest-sqlite` runs them once.
+ONE_DATABASE_TESTS = ("tests/deploy/", "tests/security/test_audit.py")
+
+
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     """Everything under tests/browser drives Chromium: `-m browser` selects it."""
     for item in items:
-        if "tests/browser" in item.path.as_posix():
+        path = item.path.as_posix()
+        if "tests/browser" in path:
             item.add_marker(pytest.mark.browser)
+        if any(part in path for part in POSTGRES_SERVER_TESTS):
+            item.add_marker(pytest.mark.postgres_server)
+        if any(part in path for part in ONE_DATABASE_TESTS):
+            item.add_marker(pytest.mark.one_database)
