@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -14,6 +15,7 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 
 from accord.insights.health_selectors import health_card
+from accord.insights.models import HealthSnapshot
 from accord.partnerships import actions, selectors
 from accord.partnerships.actions import CHARTER_SECTIONS
 from accord.partnerships.forms import (
@@ -118,7 +120,14 @@ LIST_COLUMNS = (
 def partnership_list(request: HttpRequest) -> HttpResponse:
     membership = _membership(request)
     filters = _filters(request.GET)
-    rows = selectors.partnership_list(membership=membership, **filters).only(*LIST_COLUMNS)
+    # Each row's latest health index: one correlated subquery on the (partnership, date)
+    # unique index, so the page keeps its query count.
+    latest_health = HealthSnapshot.objects.filter(partnership=OuterRef("pk")).order_by("-date")
+    rows = (
+        selectors.partnership_list(membership=membership, **filters)
+        .only(*LIST_COLUMNS)
+        .annotate(health_score=Subquery(latest_health.values("score")[:1]))
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     partnerships = list(page.object_list)
     filtered = any(filters.values())

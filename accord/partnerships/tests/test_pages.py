@@ -40,7 +40,30 @@ def test_list_shows_status_functions_people_counts_and_an_honest_health_column(a
     assert '<span class="badge brand">Finance</span>' in body
     assert "Alice Archer" in body
     assert "Bob Baker" in body
-    assert "Health index arrives with insights" in body
+    assert "No health index yet" in body
+
+
+def test_list_shows_each_partnerships_latest_health_index(acme, login):
+    """The Health column shows the latest snapshot's score, linked to its explanation."""
+    import datetime
+
+    from django.utils import timezone
+
+    from accord.insights.models import HealthSnapshot
+
+    partnership = partnership_make(acme, lead=acme.alice, sponsor=acme.bob)
+    for days_ago, score in ((7, 41.0), (0, 73.4)):
+        HealthSnapshot.objects.create(
+            workspace=acme.workspace,
+            partnership=partnership,
+            date=datetime.date(2026, 11, 26) - datetime.timedelta(days=days_ago),
+            score=score,
+            computed_at=timezone.now(),
+        )
+    body = login(acme.viewer).get(url("partnership_list")).content.decode()
+    health = f"/w/acme/partnerships/{partnership.slug}/health/"
+    assert f'<a href="{health}">73</a>' in body
+    assert ">41<" not in body
 
 
 def test_list_filters_by_function_status_lead_and_text(acme, login):
