@@ -9,6 +9,8 @@ PORT ?= 8000
 export ACCORD_DATA_DIR ?= $(CURDIR)/var
 PYTEST_FLAGS ?= -q -p no:cacheprovider
 PYTEST_WORKERS ?= 2
+# Idle workers take queued tests from busy ones (the long tests are collected first).
+PYTEST_DIST ?= --dist worksteal
 
 .PHONY: install run test lint typecheck audit pytest-sqlite pytest-postgres browser \
 	bench screenshots clean
@@ -51,13 +53,14 @@ audit: install
 # The whole suite on SQLite (pytest exits non-zero when it collects nothing).
 pytest-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest -m "not browser and not postgres_server" \
-		-n $(PYTEST_WORKERS) $(PYTEST_FLAGS)
+		-n $(PYTEST_WORKERS) $(PYTEST_DIST) $(PYTEST_FLAGS)
 
 # The suite again on PostgreSQL when DATABASE_URL points at one.
 pytest-postgres: install
 	@if [[ "$${DATABASE_URL:-}" == postgres* ]]; then \
 		echo "PostgreSQL run against $${DATABASE_URL%%@*}@…"; \
-		$(BIN)/pytest -m "not browser and not one_database" -n $(PYTEST_WORKERS) $(PYTEST_FLAGS); \
+		$(BIN)/pytest -m "not browser and not one_database" -n $(PYTEST_WORKERS) \
+			$(PYTEST_DIST) $(PYTEST_FLAGS); \
 	else \
 		echo "DATABASE_URL is not a postgres:// URL: the PostgreSQL run is not part of this make test."; \
 	fi

@@ -119,8 +119,29 @@ POSTGRES_SERVER_TESTS = ("accord/ops/tests/test_routers.py",)
 ONE_DATABASE_TESTS = ("tests/deploy/", "tests/security/test_audit.py")
 
 
+# The longest tests (minutes each: URL walks, fuzzing, real servers) start first, so with
+# `--dist worksteal` the other worker takes the many short tests instead of one worker
+# finishing the run alone.
+LONG_TESTS = (
+    "tests/test_tenancy_leaks.py",
+    "tests/security/",
+    "tests/reliability/",
+    "tests/deploy/",
+    "accord/ops/tests/test_routers.py",
+)
+
+
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     """Everything under tests/browser drives Chromium: `-m browser` selects it."""
+    long = [item for item in items if any(part in item.path.as_posix() for part in LONG_TESTS)]
+    if long and len(long) < len(items):
+        # worksteal hands each of the (usually two) workers one half of the list at first:
+        # every other long test opens the first half, the others open the second.
+        chosen = set(long)
+        short = [item for item in items if item not in chosen]
+        first, second = long[0::2], long[1::2]
+        middle = max(len(items) // 2 - len(first), 0)
+        items[:] = first + short[:middle] + second + short[middle:]
     for item in items:
         path = item.path.as_posix()
         if "tests/browser" in path:
