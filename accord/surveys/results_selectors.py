@@ -17,17 +17,18 @@ frames; everything after that is computation.
 """
 
 import datetime
+import json
 import math
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import polars as pl
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, TextField
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -140,7 +141,24 @@ def results_cycle_get(*, membership: Membership, uuid: Any) -> Cycle:
     return found
 
 
-def cycle_state(cycle: Cycle, *, now: datetime.datetime | None = None) -> State:
+class _CycleRow(NamedTuple):
+    """What the roll-up needs of every visible cycle, read as plain values (thousands of
+    cycles, no model instances); enough for ``cycle_state`` and ``snapshot_fingerprint``."""
+
+    pk: int
+    partnership_id: int | None
+    instrument_id: int
+    kind: str
+    partnership_name: str | None
+    status: str
+    closes_at: datetime.datetime
+    min_group: int
+    min_comments: int
+    version_id: int
+    response_count: int
+
+
+def cycle_state(cycle: Cycle | _CycleRow, *, now: datetime.datetime | None = None) -> State:
     """draft / open (results wait for the close) / too_few (closed under k) / ready."""
     now = now or timezone.now()
     if cycle.status == Cycle.Status.DRAFT:
@@ -420,58 +438,107 @@ def _choices(raw: Any, item: Item) -> list[int]:
     return positions
 
 
-def _answers_frame(cycles: Sequence[Cycle], items: dict[int, Item]) -> pl.DataFrame:
-    """Every answer of the cycles (one query), with the respondent's function and band."""
+_RAW_SCHEMA: dict[str, Any] = {
+    "cycle": pl.Int64,
+    "respondent": pl.String,
+    "function_id": pl.Int64,
+    "band": pl.String,
+    "item_id": pl.Int64,
+    "target_id": pl.Int64,
+    "value": pl.Float64,
+    "position": pl.Int64,
+    "trend": pl.String,
+    "text": pl.String,
+    "choices_raw": pl.String,
+}
+
+
+def _answers_raw(cycles: Sequence[Cycle], items: dict[int, Item]) -> pl.DataFrame:
+    """Every answer of the cycles (one query) as plain columns: ids, not uuids, and the
+    multiple-choice JSON as text, so 100,000 answers load without a Python object each."""
     if not cycles:
-        return pl.DataFrame(schema=_FRAME_SCHEMA)
-    workspace = cycles[0].workspace_id
-    rows = Answer.objects.filter(
-        response__workspace_id=workspace, response__cycle_id__in=[c.pk for c in cycles]
-    ).values_list(
-        "response__cycle_id",
-        "response_id",
-        "response__function__uuid",
-        "response__band",
-        "item_id",
-        "target__uuid",
-        "value",
-        "position",
-        "trend",
-        "text",
-        "choices",
-    )
-    columns: dict[str, list[Any]] = {name: [] for name in _FRAME_SCHEMA}
-    for cycle, response, function, band, item_id, target, value, position, trend, text, raw in rows:
-        item = items.get(item_id)
-        if item is None:
-            continue
-        columns["cycle"].append(cycle)
-        columns["respondent"].append(str(response))
-        columns["function"].append(str(function) if function else None)
-        columns["band"].append(band or None)
-        columns["item"].append(item.key)
-        columns["kind"].append(item.kind)
-        columns["target"].append(str(target) if target else None)
-        columns["value"].append(
-            None if value is None or (isinstance(value, float) and math.isnan(value)) else value
+        return pl.DataFrame(schema=_RAW_SCHEMA)
+    rows = (
+        Answer.objects.filter(
+            response__workspace_id=cycles[0].workspace_id,
+            response__cycle_id__in=[c.pk for c in cycles],
+            item_id__in=list(items),
         )
-        columns["position"].append(position)
-        columns["trend"].append(trend or "")
-        columns["text"].append(text or "")
-        columns["choices"].append(_choices(raw, item) if item.kind == ItemKind.MULTIPLE else [])
-    return pl.DataFrame(columns, schema=_FRAME_SCHEMA)
+        # The response's uuid as text is an opaque respondent key (its form differs by
+        # database, its order does not): no uuid object per answer.
+        .annotate(
+            respondent=Cast("response_id", TextField()), choices_raw=Cast("choices", TextField())
+        )
+        .values_list(
+            "response__cycle_id",
+            "respondent",
+            "response__function_id",
+            "response__band",
+            "item_id",
+            "target_id",
+            "value",
+            "position",
+            "trend",
+            "text",
+            "choices_raw",
+        )
+    )
+    return pl.DataFrame(list(rows), schema=_RAW_SCHEMA, orient="row")
 
 
-def _functions_load(cycles: Sequence[Cycle], frame: pl.DataFrame) -> dict[str, FunctionRef]:
-    """Functions that the cycles target or that answers mention (one query)."""
-    uuids = {
+def _answers_frame(
+    raw: pl.DataFrame, items: dict[int, Item], uuids: dict[int, str]
+) -> pl.DataFrame:
+    """The answers with the respondent's function and band, items by key and functions by
+    uuid (`uuids`: function id → uuid)."""
+    if raw.is_empty():
+        return pl.DataFrame(schema=_FRAME_SCHEMA)
+    keys = {pk: item.key for pk, item in items.items()}
+    kinds = {pk: str(item.kind) for pk, item in items.items()}
+    frame = raw.with_row_index("row").with_columns(
+        pl.col("function_id").replace_strict(uuids, default=None, return_dtype=pl.String),
+        pl.when(pl.col("band") == "").then(None).otherwise(pl.col("band")).alias("band"),
+        pl.col("item_id").replace_strict(keys, return_dtype=pl.String).alias("item"),
+        pl.col("item_id").replace_strict(kinds, return_dtype=pl.String).alias("kind"),
+        pl.col("target_id").replace_strict(uuids, default=None, return_dtype=pl.String),
+        pl.col("value").fill_nan(None),
+        pl.col("trend").fill_null(""),
+        pl.col("text").fill_null(""),
+    )
+    # Multiple-choice answers (a few) are read one by one: stored as positions or labels.
+    multiple = frame.filter(pl.col("kind") == str(ItemKind.MULTIPLE)).select(
+        "row", "item_id", "choices_raw"
+    )
+    chosen = pl.DataFrame(
+        {
+            "row": multiple["row"],
+            "choices": [
+                _choices(json.loads(text) if text else [], items[item_id])
+                for item_id, text in zip(
+                    multiple["item_id"].to_list(), multiple["choices_raw"].to_list(), strict=True
+                )
+            ],
+        },
+        schema={"row": pl.UInt32, "choices": pl.List(pl.Int64)},
+    )
+    frame = frame.join(chosen, on="row", how="left", maintain_order="left").with_columns(
+        pl.col("choices").fill_null(pl.lit([], dtype=pl.List(pl.Int64)))
+    )
+    return frame.rename({"function_id": "function", "target_id": "target"}).select(
+        [pl.col(name).cast(dtype) for name, dtype in _FRAME_SCHEMA.items()]
+    )
+
+
+def _functions_load(cycles: Sequence[Cycle], raw: pl.DataFrame) -> dict[int, FunctionRef]:
+    """Functions that the cycles target or that answers mention (one query), by id."""
+    ids = {
         value
-        for column in ("function", "target")
-        for value in frame[column].drop_nulls().unique().to_list()
+        for column in ("function_id", "target_id")
+        for value in raw[column].drop_nulls().unique().to_list()
     }
     partnerships = {c.partnership_id for c in cycles if c.partnership_id}
     rows = Function.objects.filter(workspace_id=cycles[0].workspace_id).filter(
-        Q(uuid__in=uuids)
+        Q(pk__in=ids)
         | Q(partnerships__in=partnerships)
         | Q(
             pk__in=Cycle.functions.through.objects.filter(
@@ -480,8 +547,8 @@ def _functions_load(cycles: Sequence[Cycle], frame: pl.DataFrame) -> dict[str, F
         )
     )
     return {
-        str(u): FunctionRef(uuid=str(u), name=name)
-        for u, name in rows.distinct().values_list("uuid", "name")
+        pk: FunctionRef(uuid=str(u), name=name)
+        for pk, u, name in rows.distinct().values_list("pk", "uuid", "name")
     }
 
 
@@ -519,8 +586,10 @@ def _cycles_load(cycles: Sequence[Cycle]) -> dict[int, _CycleData]:
         )
     )
     by_id = {item.pk: item for item in items}
-    frame = _answers_frame(cycles, by_id)
-    functions = _functions_load(cycles, frame)
+    raw = _answers_raw(cycles, by_id)
+    by_pk = _functions_load(cycles, raw)
+    frame = _answers_frame(raw, by_id, {pk: ref.uuid for pk, ref in by_pk.items()})
+    functions = {ref.uuid: ref for ref in by_pk.values()}
     targets = _targets_load(cycles)
     loaded: dict[int, _CycleData] = {}
     for cycle in cycles:
@@ -1612,19 +1681,31 @@ ROLLUP_PAGE_SIZE = 25
 def workspace_rollup(*, membership: Membership, page: int | None = None) -> Rollup:
     """Each visible partnership's latest headline numbers, in alphabetical order (never a
     ranking), ``ROLLUP_PAGE_SIZE`` partnerships a page (``page=None``, the default: all),
-    and the ICCs of psychological safety across all partnerships (from stored snapshots)."""
-    cycles = list(
-        results_cycle_visible(membership=membership)
-        .exclude(status=Cycle.Status.DRAFT)
-        .order_by("opens_at", "pk")
-    )
-    grouped: dict[tuple[int | None, int], list[Cycle]] = {}
-    for cycle in cycles:
-        grouped.setdefault((cycle.partnership_id, cycle.version.instrument_id), []).append(cycle)
-    by_id = {c.partnership_id: c.partnership for c in cycles if c.partnership_id}
+    and the ICCs of psychological safety across all partnerships (from stored snapshots).
+    Every cycle is read as plain values; only the page's cycles are loaded as objects."""
+    visible = results_cycle_visible(membership=membership).exclude(status=Cycle.Status.DRAFT)
+    rows = [
+        _CycleRow(*values)
+        for values in visible.order_by("opens_at", "pk").values_list(  # type: ignore[misc]  # response_count: annotated
+            "pk",
+            "partnership_id",
+            "version__instrument_id",
+            "version__instrument__kind",
+            "partnership__name",
+            "status",
+            "closes_at",
+            "min_group",
+            "min_comments",
+            "version_id",
+            "response_count",
+        )
+    ]
+    grouped: dict[tuple[int | None, int], list[_CycleRow]] = {}
+    for row in rows:
+        grouped.setdefault((row.partnership_id, row.instrument_id), []).append(row)
+    names = {row.partnership_id: row.partnership_name or "" for row in rows}
     order = sorted(
-        {pid for pid, _instrument in grouped},
-        key=lambda pid: (pid is None, getattr(by_id.get(pid or 0), "name", "")),
+        {pid for pid, _instrument in grouped}, key=lambda pid: (pid is None, names.get(pid, ""))
     )
     total = len(order)
     pages = max(1, math.ceil(total / ROLLUP_PAGE_SIZE))
@@ -1632,21 +1713,29 @@ def workspace_rollup(*, membership: Membership, page: int | None = None) -> Roll
         page = min(max(1, page), pages)
         order = order[(page - 1) * ROLLUP_PAGE_SIZE : page * ROLLUP_PAGE_SIZE]
     shown_ids = set(order)
-    # Only the two latest released cycles of each series on the page are needed.
-    needed = []
-    for (pid, _instrument), rows in grouped.items():
-        if pid in shown_ids:
-            needed += [c for c in rows if cycle_state(c) == "ready"][-2:]
-    loaded = _cycles_load(needed)
+    # Per series on the page: its two latest released cycles, else its latest cycle.
+    kept_ids: dict[tuple[int | None, int], list[int]] = {}
+    for key, series in grouped.items():
+        if key[0] in shown_ids:
+            ready = [c for c in series if cycle_state(c) == "ready"][-2:]
+            kept_ids[key] = [c.pk for c in ready or series[-1:]]
+    wanted = [pk for pks in kept_ids.values() for pk in pks]
+    cycles = {c.pk: c for c in visible.filter(pk__in=wanted)}
+    kept = {key: [cycles[pk] for pk in pks] for key, pks in kept_ids.items()}
+    loaded = released_load([c for chosen in kept.values() for c in chosen])
+    loaded.live_for([c for chosen in kept.values() for c in released_summary_needs(chosen, loaded)])
     partnerships: dict[int | None, list[InstrumentSummary]] = {pid: [] for pid in order}
-    for (partnership_id, _instrument), rows in grouped.items():
-        if partnership_id not in shown_ids:
-            continue
-        ready = [c for c in rows if cycle_state(c) == "ready"][-2:]
-        kept = ready or rows[-1:]
-        first = rows[0].version.instrument
-        summary = _summary(first.name, first.kind, kept, loaded, with_trends=False)
-        partnerships[partnership_id].append(summary)
+    by_id: dict[int, Partnership] = {}
+    for (partnership_id, _instrument), chosen in kept.items():
+        instrument = chosen[0].version.instrument
+        partnerships[partnership_id].append(
+            released_summary(
+                name=instrument.name, kind=instrument.kind, series=chosen, loaded=loaded
+            )
+        )
+        if chosen[0].partnership is not None:
+            by_id[chosen[0].partnership.pk] = chosen[0].partnership
+    loaded.change_memos_save()
     result_rows = [
         RollupRow(
             partnership=by_id.get(pid) if pid else None,
@@ -1657,7 +1746,7 @@ def workspace_rollup(*, membership: Membership, page: int | None = None) -> Roll
         for pid, summaries in partnerships.items()
     ]
     rollup = Rollup(rows=result_rows, page=page or 1, pages=pages if page else 1, total=total)
-    _rollup_icc(rollup, grouped)
+    _rollup_icc(rollup, grouped, membership=membership)
     return rollup
 
 
@@ -1681,22 +1770,46 @@ def _icc_from_stats(stats: Sequence[dict[str, Any]]) -> tuple[float | None, floa
     return icc1, icc2
 
 
-def _rollup_icc(rollup: Rollup, grouped: dict[tuple[int | None, int], list[Cycle]]) -> None:
+def _psych_stats_get(rows: Sequence[_CycleRow], *, membership: Membership) -> list[dict[str, Any]]:
+    """The stored psychological-safety statistics of the cycles (their snapshots' "psych"
+    part only); stale or missing snapshots are recomputed, in bulk."""
+    from accord.surveys.models import ResultSnapshot
+
+    if not rows:
+        return []
+    by_pk = {row.pk: row for row in rows}
+    found: dict[int, Any] = {}
+    stored = ResultSnapshot.objects.filter(
+        workspace=membership.workspace, cycle_id__in=list(by_pk)
+    ).values_list("cycle_id", "fingerprint", "payload__psych")
+    for cycle_id, fingerprint, stats in stored:
+        if fingerprint == snapshot_fingerprint(by_pk[cycle_id]):
+            found[cycle_id] = stats
+    stale = [pk for pk in by_pk if pk not in found]
+    if stale:
+        cycles = results_cycle_visible(membership=membership).filter(pk__in=stale)
+        for cycle_id, payload in result_snapshots_get(list(cycles)).items():
+            found[cycle_id] = payload.get("psych")
+    return [found[row.pk] for row in rows if found.get(row.pk) is not None]
+
+
+def _rollup_icc(
+    rollup: Rollup,
+    grouped: dict[tuple[int | None, int], list[_CycleRow]],
+    *,
+    membership: Membership,
+) -> None:
     """ICC(1)/ICC(2) of psychological safety across partnerships (their latest released
     cycles whose whole-group result is shown), when there are at least two."""
-    latest: dict[int, Cycle] = {}
+    latest: dict[int, _CycleRow] = {}
     for (partnership_id, _instrument), rows in grouped.items():
-        if partnership_id is None or rows[0].version.instrument.kind != InstrumentKind.PSYCH_SAFETY:
+        if partnership_id is None or rows[0].kind != InstrumentKind.PSYCH_SAFETY:
             continue
         ready = [c for c in rows if cycle_state(c) == "ready"]
         if ready:
             latest[partnership_id] = ready[-1]
-    snapshots = result_snapshots_get(list(latest.values()))
     teams: list[dict[str, Any]] = []
-    for cycle in latest.values():
-        stats = snapshots.get(cycle.pk, {}).get("psych")
-        if stats is None:
-            continue
+    for stats in _psych_stats_get(list(latest.values()), membership=membership):
         if teams and (
             stats["points"] != teams[0]["points"] or stats["reverse"] != teams[0]["reverse"]
         ):
@@ -1868,7 +1981,7 @@ def latest_ready_cycles(
     return latest
 
 
-def snapshot_fingerprint(cycle: Cycle) -> str:
+def snapshot_fingerprint(cycle: Cycle | _CycleRow) -> str:
     """Everything a closed cycle's released figures depend on: a snapshot whose fingerprint
     differs from this is stale (k or comment k, version, close, responses, format)."""
     return ":".join(
@@ -2033,12 +2146,54 @@ class Loaded:
         self.cycles = {c.pk: c for c in cycles}
         self.snapshots: dict[int, dict[str, Any]] = {}
         self.live: dict[int, _CycleData] = {}
+        self.pending: dict[int, Cycle] = {}
 
     def live_for(self, cycles: Sequence[Cycle]) -> dict[int, _CycleData]:
         missing = [c for c in cycles if c.pk not in self.live]
         if missing:
             self.live.update(_cycles_load(missing))
         return self.live
+
+    def change_memo(self, latest: Cycle, previous: Cycle) -> dict[str, Any] | None:
+        """The stored changes of `latest`'s headline since `previous`, if still current."""
+        memo = self.snapshots.get(latest.pk, {}).get("summary_change")
+        if memo and memo.get("previous") == [previous.pk, snapshot_fingerprint(previous)]:
+            return dict(memo["changes"])
+        return None
+
+    def change_memo_keep(self, latest: Cycle, previous: Cycle, summary: InstrumentSummary) -> None:
+        payload = self.snapshots.get(latest.pk)
+        if payload is None:
+            return
+        payload["summary_change"] = {
+            "previous": [previous.pk, snapshot_fingerprint(previous)],
+            "changes": {f.key: _change_dump(f.change) for f in summary.headline},
+        }
+        self.pending[latest.pk] = latest
+
+    def change_memos_save(self) -> None:
+        """Store the changes worked out since loading (one statement)."""
+        from accord.surveys.models import ResultSnapshot
+
+        if not self.pending:
+            return
+        now = timezone.now()
+        ResultSnapshot.objects.bulk_create(
+            [
+                ResultSnapshot(
+                    workspace_id=c.workspace_id,
+                    cycle_id=c.pk,
+                    fingerprint=snapshot_fingerprint(c),
+                    payload=self.snapshots[c.pk],
+                    computed_at=now,
+                )
+                for c in self.pending.values()
+            ],
+            update_conflicts=True,
+            unique_fields=["cycle"],
+            update_fields=["payload"],
+        )
+        self.pending = {}
 
 
 def result_snapshots_get(cycles: Sequence[Cycle]) -> dict[int, dict[str, Any]]:
@@ -2152,19 +2307,66 @@ def released_summary(
     *, name: str, kind: str, series: list[Cycle], loaded: Loaded
 ) -> InstrumentSummary:
     """The headline figures of an instrument's latest released cycle in ``series`` (with the
-    change since the one before, when there is one)."""
+    change since the one before, when there is one): from the latest cycle's snapshot, the
+    change from the memo stored beside it; worked out live (and kept in ``loaded`` for
+    ``change_memos_save``) when either is missing."""
     ready = [c for c in series if cycle_state(c) == "ready"]
-    if len(ready) == 1 and ready[0].pk in loaded.snapshots:
-        latest = ready[0]
-        return InstrumentSummary(
-            instrument=name,
-            kind=kind,
-            latest=latest,
-            cycles=series,
-            headline=[_figure_from(f) for f in loaded.snapshots[latest.pk]["summary"]],
-        )
+    if ready and ready[-1].pk in loaded.snapshots:
+        latest = ready[-1]
+        previous = ready[-2] if len(ready) > 1 else None
+        headline = [_figure_from(f) for f in loaded.snapshots[latest.pk]["summary"]]
+        changes = loaded.change_memo(latest, previous) if previous else {}
+        if changes is not None:
+            return InstrumentSummary(
+                instrument=name,
+                kind=kind,
+                latest=latest,
+                cycles=series,
+                headline=[
+                    replace(f, change=_change_from(changes.get(f.key), previous))
+                    if f.shown and previous
+                    else f
+                    for f in headline
+                ],
+            )
     live = loaded.live_for(ready[-2:])
-    return _summary(name, kind, series, live, with_trends=False)
+    summary = _summary(name, kind, series, live, with_trends=False)
+    if len(ready) > 1:
+        loaded.change_memo_keep(ready[-1], ready[-2], summary)
+    return summary
+
+
+def released_summary_needs(series: list[Cycle], loaded: Loaded) -> list[Cycle]:
+    """The cycles ``released_summary`` would read answers of (none when stored): to load
+    them for many series at once (``loaded.live_for``)."""
+    ready = [c for c in series if cycle_state(c) == "ready"]
+    if not ready:
+        return []
+    if ready[-1].pk in loaded.snapshots and (
+        len(ready) == 1 or loaded.change_memo(ready[-1], ready[-2]) is not None
+    ):
+        return []
+    return ready[-2:]
+
+
+def _change_dump(change: ChangeView | None) -> dict[str, Any] | None:
+    if change is None:
+        return None
+    return {
+        "shown": change.shown,
+        "diff": change.diff,
+        "low": change.low,
+        "high": change.high,
+        "verdict": change.verdict,
+        "sentence": change.sentence,
+        "reason": change.reason,
+    }
+
+
+def _change_from(raw: dict[str, Any] | None, previous: Cycle) -> ChangeView | None:
+    if raw is None:
+        return None
+    return ChangeView(previous_title=previous.title, previous_closed=_closed(previous), **raw)
 
 
 def cycle_closed_on(cycle: Cycle) -> datetime.date:

@@ -126,6 +126,40 @@ def test_snapshots_are_read_in_a_constant_number_of_queries(acme, world):
     assert len(one) == len(three) == 1
 
 
+def test_change_since_the_previous_cycle_is_stored_once_and_equals_the_live_one(acme, world):
+    """The headline change between a series' two latest cycles is worked out from the
+    answers once, stored beside the latest snapshot, then read back equal to the live
+    figure without reading any answer; a change to the earlier cycle makes it stale."""
+    earlier = cycle_run(world, builtin.PSYCH_SAFETY_KEY, answer=psych_answers(3), weeks_ago=6)
+    later = cycle_run(world, builtin.PSYCH_SAFETY_KEY, answer=psych_answers(6), weeks_ago=2)
+    series = [_fresh(acme, earlier), _fresh(acme, later)]
+    live = selectors._summary("x", "psych_safety", series, selectors._cycles_load(series))
+    assert live.headline[0].change is not None and live.headline[0].change.shown
+
+    first = selectors.released_load(series)
+    assert selectors.released_summary_needs(series, first) == series
+    computed = selectors.released_summary(
+        name="x", kind="psych_safety", series=series, loaded=first
+    )
+    first.change_memos_save()
+    assert computed.headline == live.headline
+
+    stored = ResultSnapshot.objects.get(cycle=later).payload["summary_change"]
+    assert stored["previous"] == [earlier.pk, selectors.snapshot_fingerprint(series[0])]
+    again = selectors.released_load(series)
+    assert selectors.released_summary_needs(series, again) == []
+    with CaptureQueriesContext(connection) as queries:
+        read = selectors.released_summary(
+            name="x", kind="psych_safety", series=series, loaded=again
+        )
+    assert len(queries) == 0
+    assert read.headline == live.headline
+
+    Cycle.objects.filter(pk=earlier.pk).update(min_group=7)
+    series = [_fresh(acme, earlier), _fresh(acme, later)]
+    assert selectors.released_summary_needs(series, selectors.released_load(series)) != []
+
+
 def test_rollup_icc_from_snapshots_matches_the_raw_computation(acme):
     """The ICCs across partnerships computed from the stored per-partnership statistics
     equal those computed from every respondent's scale score."""
