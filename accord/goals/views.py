@@ -14,8 +14,6 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from accord.goals import actions, permissions, selectors
@@ -34,6 +32,7 @@ from accord.goals.rows import MeasurementRow
 from accord.partnerships.selectors import partnership_can_contribute, partnership_can_manage
 from accord.web.edit_conflicts import conflict_rows
 from accord.web.forms import form_add_errors
+from accord.web.options import options_html
 from accord.workspaces.access import workspace_view
 from accord.workspaces.models import AuditEntry
 
@@ -87,20 +86,7 @@ def _goal_filters(params: QueryDict, *, mine: bool = False) -> selectors.GoalFil
 
 
 def _options(choices: list[dict[str, Any]], selected: str | None) -> str:
-    """The <option>s of a filter menu, rendered in one pass: thousands of owners or
-    partnerships cost a template loop far more than one join (values are escaped)."""
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (
-                choice["uuid"],
-                mark_safe(" selected") if str(choice["uuid"]) == selected else "",
-                choice["name"],
-            )
-            for choice in choices
-        ),
-    )
+    return options_html(((c["uuid"], c["name"]) for c in choices), selected)
 
 
 def _goal_list_page(request: HttpRequest, *, mine: bool) -> HttpResponse:

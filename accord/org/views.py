@@ -32,6 +32,7 @@ from accord.org.importing import (
 )
 from accord.org.models import Function, ImportBatch, Person, Seniority
 from accord.web.forms import form_add_errors
+from accord.web.options import options_html
 from accord.workspaces.access import object_get, workspace_view
 from accord.workspaces.selectors import audit_list
 
@@ -133,7 +134,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
         context["functions"] = list(
             Function.objects.filter(workspace=workspace).only("uuid", "name").order_by("name")
         )
-        context["managers"] = list(selectors.person_managers(workspace=workspace))
+        context["manager_options"] = options_html(
+            selectors.person_managers(workspace=workspace).values_list("uuid", "name"),
+            str(filters["manager"]) if filters["manager"] else None,
+        )
         context["seniorities"] = Seniority.choices
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

@@ -50,8 +50,12 @@ def test_filters_by_function_no_function_seniority_and_manager(acme, login):
     assert [p.name for p in page["people"]] == ["Nora None"]
     page = client.get(people_url(acme), {"seniority": Seniority.DIRECTOR}).context
     assert [p.name for p in page["people"]] == ["Alice Archer"]
-    page = client.get(people_url(acme), {"manager": str(acme.alice.uuid)}).context
-    assert [p.name for p in page["people"]] == ["Bob Baker"]
+    response = client.get(people_url(acme), {"manager": str(acme.alice.uuid)})
+    assert [p.name for p in response.context["people"]] == ["Bob Baker"]
+    # The manager menu lists managers only and keeps the chosen one selected.
+    menu = response.content.decode().split('id="people-manager"')[1].split("</select>")[0]
+    assert f'<option value="{acme.alice.uuid}" selected>Alice Archer</option>' in menu
+    assert "Bob Baker" not in menu
 
 
 def test_malformed_filters_are_ignored(acme, login):

@@ -134,7 +134,8 @@ def test_change_since_the_previous_cycle_is_stored_once_and_equals_the_live_one(
     later = cycle_run(world, builtin.PSYCH_SAFETY_KEY, answer=psych_answers(6), weeks_ago=2)
     series = [_fresh(acme, earlier), _fresh(acme, later)]
     live = selectors._summary("x", "psych_safety", series, selectors._cycles_load(series))
-    assert live.headline[0].change is not None and live.headline[0].change.shown
+    assert live.headline[0].change is not None
+    assert live.headline[0].change.shown
 
     first = selectors.released_load(series)
     assert selectors.released_summary_needs(series, first) == series
