@@ -32,7 +32,11 @@ class StatusUpdate(TenantModel):
 
     class Meta:
         ordering = ["-posted_at", "-id"]
-        indexes = [models.Index(fields=["workspace", "partnership", "posted_at"])]
+        indexes = [
+            models.Index(fields=["workspace", "partnership", "posted_at"]),
+            # The workspace's feed in list order: a page of 50 stops after 50 rows.
+            models.Index(fields=["workspace", "-posted_at", "-id"], name="update_list_order"),
+        ]
 
     def __str__(self) -> str:
         return f"Update {self.period_start}–{self.period_end}"

@@ -23,6 +23,7 @@ from django.db.models import (
     Subquery,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 
 from accord.goals.models import (
     Category,
@@ -619,7 +620,18 @@ def kpi_list(*, membership: Membership, partnership: str | None = None) -> Query
         .annotate(
             latest_value=Subquery(latest.values("value")[:1]),
             latest_date=Subquery(latest.values("date")[:1]),
-            measurement_count=Count("measurements"),
+            # A subquery, not a join with COUNT: no GROUP BY over every measurement, and a
+            # page's count() needs no annotation at all.
+            measurement_count=Coalesce(
+                Subquery(
+                    Measurement.objects.filter(kpi=OuterRef("pk"))
+                    .order_by()
+                    .values("kpi")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
         )
     )
     if partnership:

@@ -219,7 +219,11 @@ class Decision(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "status"])]
+        indexes = [
+            models.Index(fields=["workspace", "status"]),
+            # The decision log in list order: a page of 50 stops after 50 rows.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="decision_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from accord.metrics.org_structure import OrgStructure, org_structure
 from accord.org.models import Function, Person, Seniority
+from accord.org.selectors import function_headcount
 from accord.workspaces.models import AuditEntry, Invitation, Membership
 
 
@@ -183,7 +184,7 @@ def dashboard_summary(*, membership: Membership) -> DashboardSummary:
     total = len(links)
     functions = list(
         Function.objects.filter(workspace=workspace)
-        .annotate(headcount=Count("people"))
+        .annotate(headcount=function_headcount())
         .values_list("uuid", "name", "headcount")
     )
     people_url = reverse("person_list", args=[workspace.slug])
