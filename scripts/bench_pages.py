@@ -227,6 +227,11 @@ def setup(dataset: benchlib.Dataset) -> tuple[Any, Any, Any]:
     override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}).enable()
     workspace, user = benchlib.bench_owner()
     browser, api = clients(workspace, user)
+    # What every server worker does once loaded (accord/wsgi.py): without it a full garbage
+    # collection over the start-up heap lands on some requests and only on the p95.
+    from accord.ops.runtime import startup_heap_freeze
+
+    startup_heap_freeze()
     return workspace, browser, api
 
 
