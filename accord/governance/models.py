@@ -143,6 +143,9 @@ class ActionItem(TenantModel):
         indexes = [
             models.Index(fields=["workspace", "status", "due_date"]),
             models.Index(fields=["workspace", "owner"]),
+            # The action list's order (due date, nulls last on PostgreSQL, then title): a page
+            # of 50 stops after 50 rows instead of joining and sorting every action.
+            models.Index(fields=["workspace", "due_date", "title", "id"], name="action_list_order"),
         ]
 
     def __str__(self) -> str:
