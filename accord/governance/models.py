@@ -479,7 +479,11 @@ class Conflict(TenantModel):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["workspace", "stage"])]
+        indexes = [
+            models.Index(fields=["workspace", "stage"]),
+            # The conflict list, newest first, 50 at a time: read in index order and stop.
+            models.Index(fields=["workspace", "-created_at", "-id"], name="conflict_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -61,7 +61,11 @@ class Partnership(TenantModel):
         constraints = [
             models.UniqueConstraint(fields=["workspace", "slug"], name="partnership_unique_slug"),
         ]
-        indexes = [models.Index(fields=["workspace", "status"])]
+        indexes = [
+            models.Index(fields=["workspace", "status"]),
+            # Lists by name (pages and API, 50 at a time) read in index order and stop.
+            models.Index(fields=["workspace", "name", "id"], name="partnership_list_order"),
+        ]
 
     def __str__(self) -> str:
         return self.name
