@@ -32,6 +32,7 @@ from accord.partnerships.models import (
     PartnershipMember,
 )
 from accord.web.forms import form_add_errors
+from accord.web.options import options_html
 from accord.workspaces.access import object_get, workspace_view
 from accord.workspaces.models import Membership
 from accord.workspaces.selectors import audit_list
@@ -148,7 +149,10 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
         context["functions"] = list(
             selectors.partnership_function_list(workspace=membership.workspace)
         )
-        context["leads"] = list(selectors.partnership_leads(membership=membership))
+        context["lead_options"] = options_html(
+            selectors.partnership_leads(membership=membership).values_list("uuid", "name"),
+            str(filters["lead"]) if filters["lead"] else None,
+        )
         context["statuses"] = Lifecycle.choices
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])

@@ -81,6 +81,11 @@ def test_list_filters_by_function_status_lead_and_text(acme, login):
     assert names(function=str(marketing.uuid)) == ["Launch"]
     assert names(status="forming") == ["Launch"]
     assert names(lead=str(acme.alice.uuid)) == [q2c.name]
+    # The lead menu lists the visible partnerships' leads and keeps the chosen one selected.
+    page = client.get(url("partnership_list"), {"lead": str(acme.alice.uuid)})
+    menu = page.content.decode().split('name="lead"')[1].split("</select>")[0]
+    assert f'<option value="{acme.alice.uuid}" selected>{acme.alice.name}</option>' in menu
+    assert menu.count("<option") == 2  # "Anyone" and the one lead
     assert names(q="launch") == ["Launch"]
     assert names(status="bogus", function="not-a-uuid") == ["Launch", "Quote to cash"]
 
