@@ -25,9 +25,6 @@ def test_loading_the_wsgi_application_freezes_the_start_up_heap(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["ACCORD_DATA_DIR"] = str(tmp_path)
     env["ALLOWED_HOSTS"] = "testserver"
-    subprocess.run(
-        [sys.executable, "-m", "accord", "migrate", "-v", "0"], env=env, check=True, timeout=300
-    )
     done = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
     )
