@@ -137,9 +137,19 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     if long and len(long) < len(items):
         # worksteal hands each of the (usually two) workers one half of the list at first:
         # every other long test opens the first half, the others open the second.
+        # A file whose tests share a module-scoped server (deploy, reliability) stays on one
+        # worker, or both workers would start that server; the tenancy walks (no shared
+        # set-up, the longest tests) are dealt one by one.
         chosen = set(long)
         short = [item for item in items if item not in chosen]
-        first, second = long[0::2], long[1::2]
+        units: dict[str, list[Any]] = {}
+        for item in long:
+            path = item.path.as_posix()
+            key = item.nodeid if path.endswith("tests/test_tenancy_leaks.py") else path
+            units.setdefault(key, []).append(item)
+        first, second = [], []
+        for index, unit in enumerate(units.values()):
+            (first if index % 2 == 0 else second).extend(unit)
         middle = max(len(items) // 2 - len(first), 0)
         items[:] = first + short[:middle] + second + short[middle:]
     for item in items:
